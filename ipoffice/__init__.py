@@ -1,0 +1,1 @@
+"""ipoffice: the digital platform of a regional IP administration."""

@@ -1,0 +1,40 @@
+"""Chinese text folding shared by every module: width, traditional → simplified, pinyin."""
+
+import unicodedata
+from functools import lru_cache
+
+from opencc import OpenCC
+from pypinyin import Style, lazy_pinyin
+
+_t2s = OpenCC("t2s")
+
+
+def to_halfwidth(text: str) -> str:
+    """Full-width letters, digits, spaces and brackets become their ASCII forms (NFKC)."""
+    return unicodedata.normalize("NFKC", text)
+
+
+@lru_cache(maxsize=65536)
+def to_simplified(text: str) -> str:
+    """Traditional Chinese characters become simplified ones (OpenCC t2s)."""
+    return _t2s.convert(text)
+
+
+def fold(text: str) -> str:
+    """The comparable form of any text: half width, simplified, lower case, single spaces."""
+    return " ".join(to_simplified(to_halfwidth(text or "")).lower().split())
+
+
+def pinyin(text: str) -> str:
+    """Toneless pinyin, syllables joined without spaces: 广州 → guangzhou."""
+    return "".join(lazy_pinyin(to_simplified(text), errors="default")).lower()
+
+
+def pinyin_initials(text: str) -> str:
+    """First letters of each syllable: 广州 → gz."""
+    return "".join(lazy_pinyin(to_simplified(text), style=Style.FIRST_LETTER, errors="default")).lower()
+
+
+def has_han(text: str) -> bool:
+    """Whether the text holds at least one CJK ideograph."""
+    return any("\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" for ch in text)

@@ -1,0 +1,5 @@
+from .views import EntityViewSet
+
+
+def register(router):
+    router.register("entities", EntityViewSet, basename="entity")

@@ -1,0 +1,6 @@
+from .views import RegionGroupViewSet, RegionViewSet
+
+
+def register(router):
+    router.register("regions", RegionViewSet, basename="region")
+    router.register("region-groups", RegionGroupViewSet, basename="regiongroup")
