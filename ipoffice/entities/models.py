@@ -98,6 +98,11 @@ class Entity(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        self.fill_derived_fields()
+        super().save(*args, **kwargs)
+
+    def fill_derived_fields(self) -> None:
+        """Normalise the name and credit code and compute the matching keys (also before bulk creation)."""
         from ipoffice.core.text import pinyin, pinyin_initials
 
         from .names import clean_name, core_name, name_key
@@ -105,11 +110,7 @@ class Entity(models.Model):
         self.name = clean_name(self.name)
         self.name_key, self.core_key = name_key(self.name), core_name(self.name)
         self.name_pinyin, self.name_initials = pinyin(self.name)[:400], pinyin_initials(self.name)[:100]
-        if self.credit_code:
-            self.credit_code = self.credit_code.strip().upper()
-        else:
-            self.credit_code = None
-        super().save(*args, **kwargs)
+        self.credit_code = self.credit_code.strip().upper() if self.credit_code else None
 
     def get_absolute_url(self):
         return reverse("portal:entity", args=[self.pk])
