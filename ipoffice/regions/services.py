@@ -303,7 +303,8 @@ def resolve_address(address: str) -> AddressResolution:
     """Resolve a Chinese address to its district with cpca, then against the stored tree.
 
     Confidence: 0.95 when the district is named and agrees with a named city; 0.85 when only the district
-    is named (city inferred); 0.6 for a city-level result; 0.3 for a province only; 0 when nothing is found.
+    is named (city inferred); 0.9 for a district missing from cpca's list named in full, 0.75 for a district's
+    short name after its city (佛山顺德); 0.6 for a city-level result; 0.3 for a province only; 0 when nothing is found.
     Districts created after cpca's list (e.g. 深圳市龙华区) are found by name under the resolved city.
     """
     return resolve_addresses([address])[0]
@@ -332,17 +333,23 @@ def _resolution(text: str, row) -> AddressResolution:
         return AddressResolution(code, Region.Level.DISTRICT, 0.95 if named_city else 0.85,
                                  "district named" + (" with its city" if named_city else ", city inferred"))
     if city:
-        newer = _district_by_name(code, text)
-        if newer:
-            return AddressResolution(newer, Region.Level.DISTRICT, 0.9, "district named (newer than cpca)")
+        found = _district_in_text(code, text)
+        if found:
+            return AddressResolution(*found)
         return AddressResolution(code, Region.Level.CITY, 0.6, "city only")
     return AddressResolution(code, Region.Level.PROVINCE, 0.3, "province only")
 
 
-def _district_by_name(city_code: str, text: str) -> str | None:
-    for code, name, short in _districts_under(city_code[:4]):
-        if name in text or (len(short) >= 2 and short + "区" in text):
-            return code
+def _district_in_text(city_code: str, text: str) -> tuple | None:
+    """A district of the city named in the text: by full name (e.g. 龙华区, newer than cpca's list), else
+    by its short name after the city (佛山顺德北滘 → 顺德区), which is less certain."""
+    districts = _districts_under(city_code[:4])
+    for code, name, _short in districts:
+        if name in text:
+            return code, Region.Level.DISTRICT, 0.9, "district named (newer than cpca)"
+    for code, _name, short in districts:
+        if len(short) >= 2 and short in text:
+            return code, Region.Level.DISTRICT, 0.75, "district short name"
     return None
 
 
