@@ -11,3 +11,6 @@ class PlatformPermission(models.Model):
         managed = False
         default_permissions = ()
         permissions = [("view_history", _("Can view the change history of records"))]
+
+    def __str__(self):
+        return "platform permissions"

@@ -101,6 +101,9 @@ class Entity(models.Model):
         self.fill_derived_fields()
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("portal:entity", args=[self.pk])
+
     def fill_derived_fields(self) -> None:
         """Normalise the name and credit code and compute the matching keys (also before bulk creation)."""
         from ipoffice.core.text import pinyin, pinyin_initials
@@ -111,10 +114,6 @@ class Entity(models.Model):
         self.name_key, self.core_key = name_key(self.name), core_name(self.name)
         self.name_pinyin, self.name_initials = pinyin(self.name)[:400], pinyin_initials(self.name)[:100]
         self.credit_code = self.credit_code.strip().upper() if self.credit_code else None
-
-    def get_absolute_url(self):
-        return reverse("portal:entity", args=[self.pk])
-
 
 class EntityAlias(models.Model):
     """Another name under which the entity appears: alias, former name, English name, abbreviation."""

@@ -1,6 +1,7 @@
 """The division tree (GB/T 2260), region groups of the plan and population by year."""
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -33,19 +34,13 @@ class Region(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("portal:region", args=[self.code])
+
     @property
     def code_prefix(self) -> str:
         """The significant digits of the code: 44 for a province, 4401 for a city, 440106 for a district."""
         return self.code[: 2 * self.level]
-
-    def get_absolute_url(self):
-        from django.urls import reverse
-
-        return reverse("portal:region", args=[self.code])
-
-    def descendant_codes_q(self, field: str = "code") -> models.Q:
-        """A filter matching this region and everything below it by code prefix."""
-        return models.Q(**{f"{field}__startswith": self.code_prefix})
 
 
 class RegionGroup(models.Model):

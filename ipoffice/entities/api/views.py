@@ -7,8 +7,13 @@ from rest_framework.response import Response
 from ..filtersets import EntityFilterSet
 from ..models import Entity, MatchDecision
 from ..services import match_entity, merge_entities
-from .serializers import (EntityMergeSerializer, EntitySerializer, MatchDecisionSerializer,
-                          MatchRequestSerializer, MergeRequestSerializer)
+from .serializers import (
+    EntityMergeSerializer,
+    EntitySerializer,
+    MatchDecisionSerializer,
+    MatchRequestSerializer,
+    MergeRequestSerializer,
+)
 
 
 class CanMerge(permissions.BasePermission):
