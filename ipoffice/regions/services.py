@@ -23,6 +23,8 @@ HOME_PROVINCE = "440000"  # 广东省
 _PLACEHOLDERS = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
 _SUFFIXES_EN = [("自治县", "Autonomous County"), ("自治州", "Autonomous Prefecture"), ("新区", "New Area"),
                 ("区", "District"), ("县", "County"), ("旗", "Banner")]
+# 台湾, 香港, 澳门: in cpca's list, but not divisions whose 年末常住人口 the mainland statistics give.
+_OUTSIDE_MAINLAND = ("71", "81", "82")
 _SHORT_NAME = re.compile(r"(特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|自治州|自治县|省|市|区|县)$")
 
 
@@ -48,7 +50,8 @@ def english_name(name: str, level: int) -> str:
     if level in (Region.Level.PROVINCE, Region.Level.CITY) or name.endswith("市"):
         return pinyin(_SHORT_NAME.sub("", name)).capitalize()
     for suffix, english in _SUFFIXES_EN:
-        if name.endswith(suffix):
+        # 浦东新区 is a New Area, but 清新区 is the district 清新 (Qingxin): a 新区 needs a two-character stem.
+        if name.endswith(suffix) and not (suffix == "新区" and len(name) < 4):
             return f"{pinyin(name[: -len(suffix)]).capitalize()} {english}"
     return pinyin(name).capitalize()
 
@@ -212,6 +215,9 @@ def _read_population(path: Path, default_source: str | None, skip_outside: bool)
             name = (row[region_column] or "").strip()
             try:
                 region = find_region(name)
+                if region.code[:2] in _OUTSIDE_MAINLAND:  # cpca lists them, but as provinces of their own
+                    raise DataError.single(f"{region.name} is outside the mainland division tree "
+                                           "(its population is counted on another basis)")
             except DataError as error:
                 # Rows for places outside the division tree (香港, 澳门) are reported, not guessed.
                 if not skip_outside:
