@@ -65,7 +65,7 @@ def load_plan(path: Path) -> Plan:
     for number, item in enumerate(spec["indicators"], start=1):
         _check_indicator(item, number, problems)
         codes.add(item.get("code"))
-    for number, item in enumerate(spec["indicators"], start=1):
+    for item in spec["indicators"]:
         base = (item.get("derived") or {}).get("per_10k")
         if base and base not in codes:
             problems.append(Problem(f"unknown indicator '{base}'", f"indicator {item.get('code')}", "derived"))
