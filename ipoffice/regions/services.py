@@ -320,6 +320,8 @@ def resolve_addresses(addresses: list[str]) -> list[AddressResolution]:
     """Batch form of :func:`resolve_address` (cpca is much faster on a list)."""
     import cpca
 
+    if not addresses:  # cpca cannot build its table from no rows
+        return []
     texts = [fold(a or "").replace(" ", "") for a in addresses]
     frame = cpca.transform(texts)
     results = []
