@@ -71,12 +71,13 @@ def core_name(raw: str) -> str:
     name = clean_name(raw)
     if not has_han(name):
         return " ".join(_EN_LEGAL.sub(" ", _english_key(name)).split())
+    kind = guess_kind(name)  # of the full name: without its legal suffix, a company looks like a person
     name = _BRACKETED_PLACE.sub("", name)
     for suffix in _CN_LEGAL_SUFFIXES:
         if name.endswith(suffix) and len(name) > len(suffix) + 1:
             name = name[: -len(suffix)]
             break
-    if guess_kind(name) not in ("enterprise", "agency"):  # 中山大学 is not 大学 of 中山市
+    if kind not in ("enterprise", "agency"):  # 中山大学 is not 大学 of 中山市
         return _PUNCT.sub("", name).lower()
     stripped = _region_prefix().sub("", name)
     return _PUNCT.sub("", stripped if len(stripped) >= 2 else name).lower()
@@ -128,7 +129,8 @@ def guess_kind(raw: str) -> str:
     for kind, words in _KIND_RULES:
         if has_han(name):
             if any(w in name for w in words if has_han(w)):
-                return kind
+                # A company is one whatever its name holds: 中山大学达安基因股份有限公司 is no university.
+                return "enterprise" if kind != "agency" and name.endswith("公司") else kind
         elif any(re.search(rf"\b{w}\b", key) for w in words if not has_han(w)):
             return kind
     if has_han(name) and 2 <= len(name) <= 4:
