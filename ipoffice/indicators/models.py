@@ -36,6 +36,7 @@ class Plan(models.Model):
 
     class Meta:
         ordering = ["-target_year", "code"]
+        permissions = [("publish_report", _("Can generate and publish the annual IP status report"))]
         verbose_name = _("plan")
         verbose_name_plural = _("plans")
 

@@ -1,0 +1,105 @@
+"""Indicator dashboard, indicator pages, regional balance, composite index and the annual report."""
+
+from django.contrib.auth.decorators import permission_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
+
+from . import charts, report
+from .evaluation import evaluate_target
+from .models import Category, Indicator, Plan
+from .observations import series, yearly_growth
+from .regional import city_rows, group_gap
+from .registry import registry_value
+
+
+def _plan(request) -> Plan:
+    code = request.GET.get("plan")
+    plan = Plan.objects.filter(code=code).first() if code else Plan.objects.first()
+    if plan is None:
+        raise Http404("no plan loaded: run ipoffice setup" if not code else f"no plan '{code}'")
+    return plan
+
+
+def _year(request, name: str, default: int) -> int:
+    try:
+        return int(request.GET.get(name, default))
+    except ValueError:
+        return default
+
+
+def dashboard(request):
+    plan = _plan(request)
+    year = _year(request, "as_of", report.default_as_of(plan))
+    context = report.report_context(plan, year, with_index=False)
+    sections = [{"label": s.label, "evaluations": [e for e, _ in s.rows]} for s in context["sections"]]
+    return render(request, "indicators/dashboard.html", {
+        **context, "sections": sections, "plans": Plan.objects.all(),
+        "years": list(range(plan.base_year, plan.target_year + 1)), "indices": _index_codes()})
+
+
+def _index_codes() -> list[str]:
+    try:
+        from .indices import available_indices
+    except ImportError:
+        return []
+    return available_indices()
+
+
+def indicator_detail(request, code):
+    indicator = get_object_or_404(Indicator.objects.select_related("per_10k_of"), code=code)
+    plan = _plan(request)
+    year = _year(request, "as_of", report.default_as_of(plan))
+    targets = list(plan.targets.filter(indicator=indicator).select_related("plan__region", "indicator__per_10k_of"))
+    evaluations = [evaluate_target(t, year) for t in targets]
+    rows = city_rows(indicator, year, plan.region.code)
+    points = series(indicator, plan.region)
+    official = points.get(year)
+    computed = registry_value(indicator.code, plan.region, year)
+    return render(request, "indicators/indicator.html", {
+        "indicator": indicator, "plan": plan, "year": year, "targets": targets, "evaluations": evaluations,
+        "series_svgs": [charts.to_svg(charts.series_chart(e)) for e in evaluations if e.series],
+        "growth": sorted(yearly_growth(points).items()), "rows": rows,
+        "has_city_data": any(r.value is not None for r in rows),
+        "city_svg": charts.to_svg(charts.city_bar_chart(f"{indicator.name_zh} · {year}", rows, indicator.unit)),
+        "registry_value": computed, "official": official.value if official else None,
+        "difference": computed - official.value if computed is not None and official else None,
+    })
+
+
+def balance(request):
+    plan = _plan(request)
+    indicators = Indicator.objects.filter(targets__plan=plan).distinct().order_by("order")
+    indicator = indicators.filter(code=request.GET.get("indicator")).first() or indicators.first()
+    if indicator is None:
+        raise Http404("the plan has no indicators")
+    year = _year(request, "year", report.default_as_of(plan))
+    rows = city_rows(indicator, year, plan.region.code)
+    return render(request, "indicators/balance.html", {
+        "plan": plan, "indicators": indicators, "indicator": indicator, "year": year, "rows": rows,
+        "gap": group_gap(indicator, year, plan.region.code), "has_city_data": any(r.value is not None for r in rows),
+        "city_svg": charts.to_svg(charts.city_bar_chart(f"{indicator.name_zh} · {year}", rows, indicator.unit)),
+        "categories": Category.choices})
+
+
+def annual_report(request, plan, year):
+    plan = get_object_or_404(Plan, code=plan)
+    return HttpResponse(report.render_html(plan, year, get_language()))
+
+
+@permission_required("indicators.publish_report", raise_exception=True)
+def annual_report_pdf(request, plan, year):
+    plan = get_object_or_404(Plan, code=plan)
+    pdf = report.render_pdf(report.render_html(plan, year))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="ip-status-report-{plan.code}-{year}.pdf"'
+    return response
+
+
+@permission_required("indicators.publish_report", raise_exception=True)
+def annual_report_xlsx(request, plan, year):
+    plan = get_object_or_404(Plan, code=plan)
+    data = report.render_xlsx(report.report_context(plan, year))
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="ip-status-report-{plan.code}-{year}.xlsx"'
+    return response
