@@ -1,15 +1,15 @@
 """Charts as Vega-Lite specs, rendered to SVG by vl-convert: the same spec serves the web page and the PDF."""
 
-from functools import lru_cache
 import json
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
 STATUS_COLOURS = {"achieved": "#1b7f3b", "on_track": "#4caf50", "at_risk": "#f0a202", "off_track": "#c62828",
                   "no_data": "#9e9e9e"}
 FONT = "WenQuanYi Micro Hei, Noto Sans CJK SC, PingFang SC, Microsoft YaHei, sans-serif"
-_CONFIG = {"font": FONT, "axis": {"labelFont": FONT, "titleFont": FONT}, "legend": {"labelFont": FONT, "titleFont": FONT},
-           "title": {"font": FONT}, "view": {"stroke": None}}
+_CONFIG = {"font": FONT, "axis": {"labelFont": FONT, "titleFont": FONT},
+           "legend": {"labelFont": FONT, "titleFont": FONT}, "title": {"font": FONT}, "view": {"stroke": None}}
 
 
 def _spec(title: str, values: list[dict], layers_or_mark: dict, width=520, height=240) -> dict:
@@ -69,7 +69,8 @@ def status_chart(evaluations) -> dict:
 def rank_interval_chart(title: str, units: list[dict]) -> dict:
     """Composite-index ranks: nominal rank with the 5–95 % Monte-Carlo interval."""
     return _spec(title, units, {"layer": [
-        {"mark": "rule", "encoding": {"y": {"field": "name", "type": "nominal", "sort": {"field": "rank"}, "title": None},
+        {"mark": "rule", "encoding": {"y": {"field": "name", "type": "nominal", "sort": {"field": "rank"},
+                                             "title": None},
                                        "x": {"field": "rank_low", "type": "quantitative", "title": _("rank"),
                                              "scale": {"reverse": True}},
                                        "x2": {"field": "rank_high"}}},
