@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+pytest_plugins = ["ipoffice.core.testing.browser"]
+
 SHARED_DATA = Path(os.environ.get("IPOFFICE_SHARED_DATA", Path(__file__).resolve().parent.parent / "shared" / "data"))
 
 
