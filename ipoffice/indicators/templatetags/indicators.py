@@ -1,5 +1,4 @@
 from django import template
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -7,11 +6,11 @@ register = template.Library()
 
 @register.filter
 def num(value):
-    """A figure with thousands separators and at most two decimals; a dash when missing."""
+    """A figure with thousands separators (in every language) and at most two decimals; a dash when missing."""
     if value is None or value == "":
         return "—"
     rounded = round(float(value), 2)
-    return intcomma(int(rounded)) if rounded == int(rounded) else intcomma(f"{rounded:.2f}")
+    return f"{int(rounded):,}" if rounded == int(rounded) else f"{rounded:,.2f}"
 
 
 @register.filter
