@@ -87,19 +87,20 @@ def annual_report(request, plan, year):
     return HttpResponse(report.render_html(plan, year, get_language()))
 
 
+def _download(data: bytes, content_type: str, plan: Plan, year: int, extension: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="ip-status-report-{plan.code}-{year}.{extension}"'
+    return response
+
+
 @permission_required("indicators.publish_report", raise_exception=True)
 def annual_report_pdf(request, plan, year):
     plan = get_object_or_404(Plan, code=plan)
-    pdf = report.render_pdf(report.render_html(plan, year))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="ip-status-report-{plan.code}-{year}.pdf"'
-    return response
+    return _download(report.render_pdf(report.render_html(plan, year)), "application/pdf", plan, year, "pdf")
 
 
 @permission_required("indicators.publish_report", raise_exception=True)
 def annual_report_xlsx(request, plan, year):
     plan = get_object_or_404(Plan, code=plan)
-    data = report.render_xlsx(report.report_context(plan, year))
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="ip-status-report-{plan.code}-{year}.xlsx"'
-    return response
+    return _download(report.render_xlsx(report.report_context(plan, year)),
+                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", plan, year, "xlsx")
