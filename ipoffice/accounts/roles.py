@@ -26,7 +26,8 @@ ROLE_PERMISSIONS = {
         "entities.view_entity", "entities.add_entity", "entities.change_entity", "entities.merge_entity",
         "entities.view_entityalias", "entities.add_entityalias", "entities.change_entityalias",
         "entities.delete_entityalias", "entities.view_matchdecision", "entities.view_entitymerge",
-        "accounts.view_representative", "accounts.add_representative", "accounts.delete_representative",
+        "accounts.view_representative", "accounts.add_representative", "accounts.change_representative",
+        "accounts.delete_representative",
         "core.view_history",
     ],
     ANALYST: [
