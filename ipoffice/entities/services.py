@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.db import IntegrityError, models, transaction
+from django.utils import translation
 
 from ipoffice.core.errors import DataError
 from ipoffice.core.text import fold, has_han
@@ -63,9 +64,10 @@ def match_entity(name: str, address: str = "", credit_code: str = "", *, source:
 
     result = _match_existing(display, code, region)
     if result is None:
-        branch = split_branch(display)
+        branch = split_branch(display) if create else None  # create=False never makes the branch
         if branch:
-            parent = match_entity(branch[0], address, source=source, create=create)
+            # The branch's address is not its parent's: the parent is matched (or made) by name alone.
+            parent = match_entity(branch[0], source=source, create=create)
             if parent is None:
                 return None
             entity = _create(display, address, code, region, parent=parent.entity)
@@ -101,8 +103,9 @@ def _match_existing(display: str, code: str, region: Region | None) -> MatchResu
                                how + (f"; {len(candidates)} candidates, first taken" if len(candidates) > 1
                                       else ""))
         alias = entity.aliases.filter(name_key=key).first()
-        return MatchResult(entity, False, MatchDecision.Method.ALIAS, 0.95,
-                           f"{alias.get_kind_display()} '{alias.name}'")
+        with translation.override("en"):  # stored reasons are in one language, whatever the request's
+            kind = str(alias.get_kind_display())
+        return MatchResult(entity, False, MatchDecision.Method.ALIAS, 0.95, f"{kind} '{alias.name}'")
     core = core_name(display)
     if len(core) >= 2 and region is not None:
         same_core = [e for e in Entity.objects.filter(core_key=core).select_related("region")
