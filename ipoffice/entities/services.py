@@ -149,6 +149,9 @@ def merge_entities(source: Entity, target: Entity, *, user=None, reason: str) ->
         raise DataError.single("an entity cannot be merged into itself", field="target")
     if not reason.strip():
         raise DataError.single("give a reason for the merge", field="reason")
+    if target.parent_id == source.pk:  # a parent merged into its own branch: the branch takes its place
+        target.parent_id = source.parent_id if source.parent_id != target.pk else None
+        target.save(update_fields=["parent"])
     moved = {}
     for relation in Entity._meta.related_objects:
         model, field = relation.related_model, relation.field.name
