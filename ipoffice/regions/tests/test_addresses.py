@@ -111,7 +111,7 @@ def test_shenzhen_districts_newer_than_cpca(divisions, town_code, expected):
     assert resolve_address(f"广东省深圳市{town}88号").code == "440300"  # not named: the city only
 
 
-def test_longhua_shenzhen_not_haikou():
+def test_longhua_shenzhen_not_haikou(shared_data):
     assert resolve_address("广东省深圳市龙华区民治街道88号").code == "440309"
     assert resolve_address("海南省海口市龙华区滨海街道88号").code == "460106"
 

@@ -192,11 +192,14 @@ def test_level_of(code, level):
     ("天河区", "440106"), ("天河", "440106"), ("天河區", "440106"),
     ("中山", "442000"),  # the city, not 大连 中山区
     ("白云区", "440111"),  # 广州 白云区 before 贵阳 白云区
-    ("龙华区", "440309"),  # 深圳 龙华区 before 海口 龙华区
     ("北京", "110000"),
 ])
 def test_find_region(text, code):
     assert find_region(text).code == code
+
+
+def test_find_region_prefers_the_home_province_for_a_newer_district(shared_data):
+    assert find_region("龙华区").code == "440309"  # 深圳 龙华区 (NBS list) before 海口 龙华区
 
 
 def test_find_region_level_filter_and_home_province():
