@@ -4,7 +4,7 @@ import csv
 import json
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -25,6 +25,7 @@ _SUFFIXES_EN = [("自治县", "Autonomous County"), ("自治州", "Autonomous Pr
                 ("区", "District"), ("县", "County"), ("旗", "Banner")]
 # 台湾, 香港, 澳门: in cpca's list, but not divisions whose 年末常住人口 the mainland statistics give.
 _OUTSIDE_MAINLAND = ("71", "81", "82")
+_MAX_POPULATION_10K = Decimal("1e8")  # Population.population_10k: 10 digits, 2 of them decimal
 _SHORT_NAME = re.compile(r"(特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|自治州|自治县|省|市|区|县)$")
 
 
@@ -232,11 +233,19 @@ def _read_population(path: Path, default_source: str | None, skip_outside: bool)
                 continue
             try:
                 value = Decimal(str(row["population_10k"]).replace(",", "").strip())
+                if not value.is_finite():
+                    raise InvalidOperation
+                # Rounded as the column keeps it (2 places), so that importing the file again changes nothing.
+                value = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
                 if value <= 0:
                     raise InvalidOperation
             except (InvalidOperation, ValueError):
                 problems.append(Problem(f"'{row['population_10k']}' is not a positive number", number,
                                         "population_10k"))
+                continue
+            if value >= _MAX_POPULATION_10K:
+                problems.append(Problem(f"{value} is too large (at most 8 digits before the decimal point)",
+                                        number, "population_10k"))
                 continue
             source = (row.get("source") or default_source or "").strip()
             if not source:

@@ -110,6 +110,17 @@ def test_changed_value_updates_and_keeps_history(tmp_path, empty_population):
     assert Population.objects.get(region__code="440300", year=2020).source == "七普"
 
 
+def test_more_decimals_than_stored_are_rounded_and_reimport_changes_nothing(tmp_path, empty_population):
+    """七普 counts given to the person (1867.6605 × 10,000) are kept to two places, as the column stores them."""
+    path = _write(tmp_path, HEADER + "广州市,2020,1867.6605,七普\n深圳市,2020,1756.0061,七普\n")
+    assert import_population(path) == {"created": 2, "updated": 0, "unchanged": 0}
+    assert population_of(Region.objects.get(code="440100"), 2020) == Decimal("1867.66")
+    assert population_of(Region.objects.get(code="440300"), 2020) == Decimal("1756.01")
+    before = _snapshot()
+    assert import_population(path) == {"created": 0, "updated": 0, "unchanged": 2}
+    assert _snapshot() == before
+
+
 def test_accepted_variants(tmp_path, empty_population):
     path = tmp_path / "variants.csv"
     path.write_text("\ufeffcode,year,population_10k,note\n"  # BOM, 'code' column, no source column
@@ -136,6 +147,11 @@ GOOD = "广州市,2020,1867.66,七普\n"
     (GOOD + "深圳市,2020,,七普\n", 3, "population_10k", "'' is not a positive number"),
     (GOOD + "深圳市,2020,-5,七普\n", 3, "population_10k", "'-5' is not a positive number"),
     (GOOD + "深圳市,2020,0,七普\n", 3, "population_10k", "'0' is not a positive number"),
+    (GOOD + "深圳市,2020,NaN,七普\n", 3, "population_10k", "'NaN' is not a positive number"),
+    (GOOD + "深圳市,2020,Infinity,七普\n", 3, "population_10k", "'Infinity' is not a positive number"),
+    (GOOD + "深圳市,2020,0.004,七普\n", 3, "population_10k", "'0.004' is not a positive number"),
+    (GOOD + "深圳市,2020,175601000000,七普\n", 3, "population_10k",
+     "175601000000.00 is too large (at most 8 digits before the decimal point)"),  # persons, not 10,000s
     (GOOD + "深圳市,二〇二〇,1756.01,七普\n", 3, "year", "'二〇二〇' is not a year"),
     (GOOD + "深圳市,2020.5,1756.01,七普\n", 3, "year", "'2020.5' is not a year"),
     (GOOD + "深圳市,1800,1756.01,七普\n", 3, "year", "'1800' is not a year"),
