@@ -118,6 +118,17 @@ def test_applying_the_nbs_list_again_changes_nothing(shared_data):
     assert Region.objects.count() == before
 
 
+def test_a_twelve_digit_nbs_list_is_read_to_county_level(tmp_path):
+    """统计用区划代码 give every level twelve digits: counties are taken, towns and streets skipped."""
+    path = tmp_path / "nbs_2023_12digit.csv"
+    path.write_text("code,name\n440000000000,广东省\n440100000000,广州市\n440106000000,天河区\n"
+                    "440106001000,五山街道\n440106006000,石牌街道\n440106001001,华工社区\n", encoding="utf-8")
+    before = Region.objects.count()
+    assert apply_division_list(path) == {"created": 0, "updated": 0, "unchanged": 3}
+    assert Region.objects.count() == before
+    assert not Region.objects.filter(name__in=["五山街道", "石牌街道", "华工社区"]).exists()
+
+
 def test_a_bad_division_list_is_rejected_whole(tmp_path):
     path = tmp_path / "divisions.csv"
     path.write_text("code,name\n440106,天河区\n44x106,坏代码\n440199,\n", encoding="utf-8")
