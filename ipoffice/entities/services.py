@@ -170,8 +170,9 @@ def merge_entities(source: Entity, target: Entity, *, user=None, reason: str) ->
                     with transaction.atomic():
                         obj.save()
                 except IntegrityError:
-                    obj.delete()  # the target already holds this link
-                count += 1
+                    obj.delete()  # the target already holds this link: dropped, not moved
+                else:
+                    count += 1
         if count:
             moved[f"{model._meta.label_lower}.{field}"] = count
     for kind, name in ((EntityAlias.Kind.FORMER, source.name), (EntityAlias.Kind.ENGLISH, source.name_en)):

@@ -89,8 +89,9 @@ def test_merge_moves_every_link(users, pair):
     assert (record.merged_id, record.merged_name, record.merged_credit_code, record.target, record.merged_by) == (
         old_pk, "华为技术股份有限公司", HUAWEI_CODE, target, officer)
     assert record.reason == "the same company, registered twice"
+    # rep2's link to the source was dropped as a duplicate, not moved
     assert record.moved == {"entities.entity.parent": 1, "entities.entityalias.entity": 1,
-                            "entities.matchdecision.entity": 2, "accounts.representative.entity": 2}
+                            "entities.matchdecision.entity": 2, "accounts.representative.entity": 1}
     # the old id leads to the survivor
     assert entity_for_id(old_pk) == (target, True)
     assert entity_for_id(target.pk) == (target, False)
