@@ -11,7 +11,7 @@ Level targets (reach ≥ G, exceed > G, count to build ≥ G):
 - status: achieved when the target is met; off track when T has passed without it; otherwise, for compound
   measures, r = actual CAGR / CAGR required from the baseline: on track r ≥ 0.95, at risk 0.6 ≤ r < 0.95,
   off track below (a decline included); for additive measures progress is compared with the share of plan
-  time elapsed τ the same way (on track when progress ≥ 0.95 τ, at risk ≥ 0.6 τ).
+  time elapsed τ at the latest year observed the same way (on track when progress ≥ 0.95 τ, at risk ≥ 0.6 τ).
 Growth-rate targets (年均增长 g*): realised CAGR from the base year (or the first year observed in the
 plan period) to t, and each year's rate; progress = CAGR / g*; achieved when T is reached with CAGR ≥ g*;
 on track CAGR ≥ g*, at risk ≥ 0.6 g*, off track below. The required CAGR is what the remaining years need to
@@ -117,6 +117,8 @@ def _evaluate_level(result: Evaluation, target: Target, points: dict[int, Point]
     if base_year is not None and t <= base_year:
         result.reason = f"only the baseline year {base_year} is known"
         return
+    # Progress is measured at the latest year observed, so is the share of plan time (τ of the notes' F-2).
+    result.time_elapsed = min(max((t - t0) / (horizon - t0), 0.0), 1.0)
     met = value > goal if target.kind == Target.Kind.EXCEED else value >= goal
     additive = measure in ADDITIVE
     if base is not None and goal != base:

@@ -23,11 +23,13 @@ SHIPPED = resources.files("ipoffice.indicators") / "data" / "observations"
 def indicator_by_name(text: str) -> Indicator | None:
     """An indicator from its code, its Chinese name as the plan writes it, or one of its other names."""
     text = (text or "").strip()
-    found = Indicator.objects.filter(code=text).first() or Indicator.objects.filter(name_zh=fold(text)).first()
+    found = Indicator.objects.filter(code=text).first() or Indicator.objects.filter(name_zh=text).first()
     if found:
         return found
-    for indicator in Indicator.objects.exclude(aliases=[]):
-        if text in indicator.aliases or fold(text) in indicator.aliases:
+    # Compare folded forms on both sides: fold() lower-cases, so 'PCT申请量' is 'pct申请量' once folded.
+    folded = fold(text)
+    for indicator in Indicator.objects.all():
+        if folded == fold(indicator.name_zh) or folded in {fold(alias) for alias in indicator.aliases}:
             return indicator
     return None
 
@@ -35,17 +37,27 @@ def indicator_by_name(text: str) -> Indicator | None:
 def _rows(path: Path) -> list[dict]:
     """The rows of a CSV or XLSX file as dicts of stripped strings."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
+        from zipfile import BadZipFile
 
-        sheet = load_workbook(path, read_only=True, data_only=True).active
+        from openpyxl import load_workbook
+        from openpyxl.utils.exceptions import InvalidFileException
+
+        try:
+            sheet = load_workbook(path, read_only=True, data_only=True).active
+        except (BadZipFile, InvalidFileException, KeyError) as error:
+            raise DataError.single(f"not a readable XLSX workbook ({error})", source=str(path)) from error
         values = list(sheet.iter_rows(values_only=True))
         if not values:
             return []
         header = [str(h).strip() if h is not None else "" for h in values[0]]
         return [{h: ("" if v is None else str(v).strip()) for h, v in zip(header, row, strict=False)}
                 for row in values[1:] if any(v is not None for v in row)]
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        return [{(k or "").strip(): (v or "").strip() for k, v in row.items()} for row in csv.DictReader(fh)]
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            return [{(k or "").strip(): (v or "").strip() for k, v in row.items()} for row in csv.DictReader(fh)]
+    except UnicodeDecodeError as error:
+        raise DataError.single(f"not UTF-8 text (byte {error.start}); save the CSV as UTF-8",
+                               source=str(path)) from error
 
 
 def _number(text: str) -> Decimal:

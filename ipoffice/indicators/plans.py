@@ -20,7 +20,12 @@ def _decimal(value, problems, record, field):
     if value is None:
         return None
     try:
-        return Decimal(str(value))
+        if isinstance(value, bool):
+            raise InvalidOperation
+        number = Decimal(str(value))
+        if not number.is_finite():
+            raise InvalidOperation
+        return number
     except InvalidOperation:
         problems.append(Problem(f"'{value}' is not a number", record, field))
         return None
@@ -51,10 +56,18 @@ def load_plan(path: Path) -> Plan:
         spec = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
         raise DataError.single(f"not valid YAML: {error}", source=str(path)) from error
+    if not isinstance(spec, dict):
+        raise DataError.single("not a plan: the file holds no mapping of fields", source=str(path))
     problems = []
     for field in ("code", "name_zh", "name_en", "region", "base_year", "target_year", "indicators", "targets"):
         if field not in spec:
             problems.append(Problem("missing", "plan", field))
+    for field in ("base_year", "target_year"):
+        if field in spec and (not isinstance(spec[field], int) or isinstance(spec[field], bool)
+                              or not 1949 <= spec[field] <= 2100):
+            problems.append(Problem(f"'{spec[field]}' is not a year", "plan", field))
+    if not problems and spec["target_year"] <= spec["base_year"]:
+        problems.append(Problem("the target year must come after the baseline year", "plan", "target_year"))
     if problems:
         raise DataError(problems, str(path))
     try:
@@ -69,8 +82,12 @@ def load_plan(path: Path) -> Plan:
         base = (item.get("derived") or {}).get("per_10k")
         if base and base not in codes:
             problems.append(Problem(f"unknown indicator '{base}'", f"indicator {item.get('code')}", "derived"))
+    keys = set()
     for number, item in enumerate(spec["targets"], start=1):
         record = f"target {number} ({item.get('indicator')})"
+        if (item.get("indicator"), item.get("kind")) in keys:
+            problems.append(Problem(f"a second '{item.get('kind')}' target for the indicator", record, "kind"))
+        keys.add((item.get("indicator"), item.get("kind")))
         if item.get("indicator") not in codes:
             problems.append(Problem(f"unknown indicator '{item.get('indicator')}'", record, "indicator"))
         if item.get("kind") not in Target.Kind.values:
@@ -78,7 +95,7 @@ def load_plan(path: Path) -> Plan:
                                     record, "kind"))
         if item.get("measure") and item["measure"] not in Measure.values:
             problems.append(Problem(f"'{item['measure']}' is not a measure", record, "measure"))
-        if _decimal(item.get("value"), problems, record, "value") is None and "value" not in item:
+        if _decimal(item.get("value"), problems, record, "value") is None and item.get("value") is None:
             problems.append(Problem("missing", record, "value"))
         _decimal(item.get("baseline"), problems, record, "baseline")
         if not item.get("seed"):

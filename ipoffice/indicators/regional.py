@@ -61,8 +61,10 @@ def group_gap(indicator: Indicator, year: int, province_code: str = HOME_PROVINC
         else:
             entry["total"] = sum(r.value for r in members)
             entry["share"] = sum(r.share or 0 for r in members)
-            population = sum(float(population_of(Region.objects.get(code=r.code), year) or 0) for r in members)
-            entry["per_10k"] = entry["total"] / population if population and members else None
+            # Per head over the cities whose population is known: a city without it must not add to the total.
+            paired = [r for r in members if r.per_10k is not None]
+            population = sum(float(population_of(Region.objects.get(code=r.code), year)) for r in paired)
+            entry["per_10k"] = sum(r.value for r in paired) / population if population else None
         groups[group.code] = entry
     comparable = [r.per_10k if indicator.measure not in INTENSIVE else r.value for r in rows]
     comparable = [v for v in comparable if v is not None]
