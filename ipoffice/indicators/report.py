@@ -13,6 +13,7 @@ from django.utils import translation
 
 from . import charts
 from .evaluation import Evaluation, evaluate_plan
+from .indices import definitions, run_index
 from .models import Category, Indicator, Observation, Plan
 from .regional import city_rows, group_gap
 
@@ -73,25 +74,35 @@ def report_context(plan: Plan, year: int, *, with_index: bool = True) -> dict:
         "plan": plan, "year": year, "evaluations": evaluations,
         "sections": [s for s in sections.values() if s.rows], "status_counts": counts,
         "status_svg": charts.to_svg(charts.status_chart(evaluations)),
-        "regional": regional_tables(plan, year), "index": _index_section(year) if with_index else None,
+        "regional": regional_tables(plan, year), "index": index_results(year) if with_index else None,
         "sources": sources, "fingerprint": data_fingerprint(plan, year),
         "methods": _methods_text(),
     }
 
 
-def _index_section(year: int) -> list[dict]:
-    """The composite indices for the year, when the index engine is installed and has data."""
-    try:
-        from .indices import available_indices, run_index
-    except ImportError:
-        return []
+def index_results(year: int, runs: int = 1000) -> list[dict]:
+    """Every composite index for the year with its rank-interval chart; indices nobody can be ranked in are
+    left out (the page says why)."""
     results = []
-    for code in available_indices():
-        result = run_index(code, year)
-        if result and result.get("units"):
-            result["svg"] = charts.to_svg(charts.rank_interval_chart(result["name_zh"], result["units"]))
+    for code in definitions():
+        result = run_index(code, year, runs=runs)
+        if result["ranked"]:
+            result["svg"] = charts.to_svg(charts.rank_interval_chart(result["name_zh"], rank_rows(result)))
             results.append(result)
     return results
+
+
+def rank_rows(result: dict) -> list[dict]:
+    """One row per ranked region: name, score, nominal rank and its 5–95 % Monte-Carlo interval."""
+    rows = []
+    for unit in result["units"]:
+        if unit["rank"] is None:
+            continue
+        band = unit["uncertainty"] or {}
+        rows.append({"code": unit["code"], "name": unit["name"], "score": unit["score"], "rank": unit["rank"],
+                     "rank_median": band.get("median_rank"), "rank_low": band.get("rank_low", unit["rank"]),
+                     "rank_high": band.get("rank_high", unit["rank"])})
+    return rows
 
 
 def _methods_text() -> str:
@@ -134,11 +145,11 @@ def render_xlsx(context: dict) -> bytes:
         for r in table["rows"]:
             sheet.append([r.code, r.name, r.group, r.value, r.rank, r.share, r.per_10k])
     for index in context.get("index") or []:
-        sheet = book.create_sheet(index["code"][:31])
-        sheet.append(["code", "name", "score", "rank", "rank_median", "rank_low", "rank_high"])
-        for unit in index["units"]:
-            sheet.append([unit.get(k) for k in ("code", "name", "score", "rank", "rank_median", "rank_low",
-                                                 "rank_high")])
+        sheet = book.create_sheet(index["index"][:31])
+        columns = ["code", "name", "score", "rank", "rank_median", "rank_low", "rank_high"]
+        sheet.append(columns)
+        for row in rank_rows(index):
+            sheet.append([row[k] for k in columns])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -5,8 +5,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 
+from ipoffice.core.errors import DataError
+
 from . import charts, report
 from .evaluation import evaluate_target
+from .indices import definition, definitions, run_index
 from .models import Category, Indicator, Plan
 from .observations import series, yearly_growth
 from .regional import city_rows, group_gap
@@ -35,15 +38,21 @@ def dashboard(request):
     sections = [{"label": s.label, "evaluations": [e for e, _ in s.rows]} for s in context["sections"]]
     return render(request, "indicators/dashboard.html", {
         **context, "sections": sections, "plans": Plan.objects.all(),
-        "years": list(range(plan.base_year, plan.target_year + 1)), "indices": _index_codes()})
+        "years": list(range(plan.base_year, plan.target_year + 1)), "indices": list(definitions())})
 
 
-def _index_codes() -> list[str]:
+def composite_index(request, code):
+    """A composite index for a year: scores, pillar weights, rank intervals, treatment and coherence."""
     try:
-        from .indices import available_indices
-    except ImportError:
-        return []
-    return available_indices()
+        index = definition(code)
+    except DataError as error:
+        raise Http404(str(error)) from error
+    year = _year(request, "year", report.default_as_of(Plan.objects.first()) if Plan.objects.exists() else 2020)
+    result = run_index(index.code, year)
+    rows = report.rank_rows(result)
+    return render(request, "indicators/index.html", {
+        "result": result, "year": year, "rows": rows, "indices": definitions(),
+        "svg": charts.to_svg(charts.rank_interval_chart(result["name_zh"], rows)) if rows else ""})
 
 
 def indicator_detail(request, code):

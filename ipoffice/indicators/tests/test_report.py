@@ -77,3 +77,22 @@ def test_dashboard_pages(client, plan):
     assert client.get("/indicators/report/gd-ip-13th/2017/pdf/").status_code == 403
     assert client.get("/indicators/unknown-indicator/").status_code == 404
     assert client.get("/indicators/report/no-such-plan/2017/").status_code == 404
+
+
+def test_composite_index_page_and_report_section(client, plan):
+    """With the strength index's figures for three cities, the page and the report rank them with intervals."""
+    figures = {"440300": 3, "440100": 2, "440400": 1}  # Shenzhen ahead of Guangzhou ahead of Zhuhai
+    codes = ["valid_invention_patents", "invention_grants", "pct_applications", "valid_domestic_trademarks",
+             "madrid_registrations", "gi_trademarks", "copyright_registrations", "pledge_financing",
+             "protection_satisfaction"]
+    for code in codes:
+        for city, scale in figures.items():
+            Observation.objects.update_or_create(
+                indicator=Indicator.objects.get(code=code), year=2017, region=Region.objects.get(code=city),
+                defaults={"value": scale * 10 + 50, "source": "test"})
+    page = client.get("/indicators/index/city-ip-strength/?year=2017").content.decode()
+    assert page.index("深圳市") < page.index("广州市") < page.index("珠海市")
+    assert "<svg" in page
+    html = report.render_html(plan, 2017)
+    section = html[html.index("四、综合指数"):html.index("五、数据来源与方法")]
+    assert "城市知识产权综合实力指数" in section and "深圳市" in section and "1–1" in section
