@@ -119,7 +119,9 @@ def _evaluate_level(result: Evaluation, target: Target, points: dict[int, Point]
         return
     # Progress is measured at the latest year observed, so is the share of plan time (τ of the notes' F-2).
     result.time_elapsed = min(max((t - t0) / (horizon - t0), 0.0), 1.0)
-    met = value > goal if target.kind == Target.Kind.EXCEED else value >= goal
+    # Lower-is-better indicators (控制在…以内) meet their target from below.
+    signed_value, signed_goal = value * target.indicator.direction, goal * target.indicator.direction
+    met = signed_value > signed_goal if target.kind == Target.Kind.EXCEED else signed_value >= signed_goal
     additive = measure in ADDITIVE
     if base is not None and goal != base:
         result.progress = (value - base) / (goal - base)
@@ -133,7 +135,7 @@ def _evaluate_level(result: Evaluation, target: Target, points: dict[int, Point]
     else:
         result.projection = value
     if met:
-        result.status, result.reason = "achieved", f"{value:g} {'>' if target.kind == 'exceed' else '≥'} {goal:g}"
+        result.status, result.reason = "achieved", f"{value:g} against the target {goal:g}"
     elif t >= horizon:
         result.status, result.reason = "off_track", f"target year {horizon} reached at {value:g} < {goal:g}"
     elif base is None:

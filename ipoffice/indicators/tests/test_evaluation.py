@@ -368,3 +368,16 @@ def test_evaluate_plan_in_the_plans_order(make, plan):
 def test_cagr_is_undefined_without_time_or_positive_values():
     assert cagr(100, 121, 2) == pytest.approx(0.1)
     assert [cagr(0, 10, 2), cagr(10, 0, 2), cagr(-1, 10, 2), cagr(10, 20, 0), cagr(None, 1, 1)] == [None] * 5
+
+
+def test_lower_is_better_target_is_met_from_below(make):
+    """A 控制在…以内 target (direction −1): at or under the level is achieved, above it is not."""
+    target = make(value=100, baseline=150)
+    Indicator.objects.filter(pk=target.indicator.pk).update(direction=-1)
+    target.indicator.refresh_from_db()
+    observe(target.indicator, {2017: 120})
+    e = evaluate_target(target, 2017)
+    assert e.status != "achieved"
+    assert e.progress == pytest.approx((120 - 150) / (100 - 150))
+    observe(target.indicator, {2019: 95})
+    assert evaluate_target(target, 2019).status == "achieved"
