@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "ipoffice.regions",
     "ipoffice.entities",
     "ipoffice.accounts",
+    "ipoffice.patents",
     "ipoffice.indicators",
     "ipoffice.portal",
 ]

@@ -1,13 +1,14 @@
 """Base for commands with sub-commands (``ipoffice regions import-population FILE``)."""
 
 import json
+from abc import ABCMeta, abstractmethod
 
 from django.core.management.base import BaseCommand, CommandError
 
 from .errors import DataError
 
 
-class SubcommandCommand(BaseCommand):
+class SubcommandCommand(BaseCommand, metaclass=ABCMeta):
     """Each sub-command is a method ``do_<name>`` (dashes as underscores) with its arguments added in
     ``add_subcommands``; a ``DataError`` becomes a clear one-line (or listed) error and exit status 1."""
 
@@ -15,8 +16,9 @@ class SubcommandCommand(BaseCommand):
         self.subparsers = parser.add_subparsers(dest="subcommand", required=True)
         self.add_subcommands(self.subparsers)
 
+    @abstractmethod
     def add_subcommands(self, subparsers):
-        raise NotImplementedError
+        """Add one parser per sub-command to ``subparsers``."""
 
     def handle(self, *args, subcommand, **options):
         method = getattr(self, "do_" + subcommand.replace("-", "_"))

@@ -1,0 +1,1 @@
+"""Patent importers: one small parser per format version behind one interface (see ``base``)."""
