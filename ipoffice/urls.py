@@ -14,6 +14,7 @@ admin.site.index_title = "后台管理 Back office"
 urlpatterns = [
     path("", include("ipoffice.portal.urls")),
     path("indicators/", include("ipoffice.indicators.urls")),
+    path("patents/", include("ipoffice.patents.urls")),
     path("accounts/", include("ipoffice.accounts.urls")),
     path("history/", include("ipoffice.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

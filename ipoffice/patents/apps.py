@@ -7,3 +7,13 @@ class PatentsConfig(AppConfig):
     name = "ipoffice.patents"
     label = "patents"
     verbose_name = "专利 Patents"
+
+    def ready(self):
+        from ipoffice.core import history
+        from ipoffice.portal import sections
+
+        from .sections import entity_patents, region_patents
+
+        sections.register(entity_patents, "entity")
+        sections.register(region_patents, "region")
+        history.register("patent", "patents.Patent")

@@ -1,19 +1,20 @@
-"""Sections of an entity's profile page that modules contribute (patents, trademarks, cases, ...).
+"""Sections that modules contribute to the portal's entity and region pages (patents, trademarks, cases …).
 
-A module calls ``register(section)`` in its ``AppConfig.ready``; a section is a callable taking the entity
-and returning ``None`` (nothing to show) or ``{"title": ..., "template": ..., **context}``.
+A module calls ``register(section, page="entity")`` (or ``page="region"``) in its ``AppConfig.ready``; a section
+is a callable taking the entity (or region) and returning ``None`` (nothing to show) or
+``{"title": ..., "template": ..., **context}``.
 """
 
 from collections.abc import Callable
 
-_SECTIONS: list[Callable] = []
+_SECTIONS: dict[str, list[Callable]] = {"entity": [], "region": []}
 
 
-def register(section: Callable) -> Callable:
-    if section not in _SECTIONS:
-        _SECTIONS.append(section)
+def register(section: Callable, page: str = "entity") -> Callable:
+    if section not in _SECTIONS[page]:
+        _SECTIONS[page].append(section)
     return section
 
 
-def sections_for(entity) -> list[dict]:
-    return [s for s in (section(entity) for section in _SECTIONS) if s]
+def sections_for(obj, page: str = "entity") -> list[dict]:
+    return [s for s in (section(obj) for section in _SECTIONS[page]) if s]

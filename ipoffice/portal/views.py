@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -23,7 +24,7 @@ def home(request):
 
 
 def search(request):
-    query = request.GET.get("q", "").strip()
+    query = request.GET.get("q", "").replace("\x00", "").strip()  # PostgreSQL refuses NUL in text
     entities = search_entities(query).select_related("region")[:50] if query else []
     folded = fold(query)
     regions = (Region.objects.filter(Q(name__contains=folded) | Q(name_en__icontains=folded))[:20]
@@ -41,6 +42,8 @@ def region_list(request):
 
 
 def region_detail(request, code):
+    if not (code.isascii() and code.isdigit() and len(code) == 6):  # e.g. a NUL byte fails on PostgreSQL
+        raise Http404(f"'{code}' is not a six-digit division code")
     region = get_object_or_404(Region.objects.select_related("parent"), code=code)
     entities = (Entity.objects.filter(region__code__startswith=region.code_prefix)
                 .select_related("region").order_by("name"))
@@ -52,6 +55,7 @@ def region_detail(request, code):
         "population": region.population.order_by("year"),
         "groups": region.groups.all(),
         "entity_count": entities.count(),
+        "sections": sections_for(region, "region"),
         "page": page,
     })
 
