@@ -105,7 +105,8 @@ def patent(db):
         abstract="本发明公开了一种云台控制方法。", ipc_main="B64C39/02", legal_status="granted", region=shenzhen,
         content_hash="x")
     Party.objects.create(patent=patent, role="applicant", sequence=0, name="深圳市大疆创新科技有限公司",
-                         address="广东省深圳市南山区高新南四道18号", entity=applicant, region=shenzhen, region_confidence=0.95)
+                         address="广东省深圳市南山区高新南四道18号", entity=applicant, region=shenzhen,
+                         region_confidence=0.95)
     Party.objects.create(patent=patent, role="inventor", sequence=0, name="汪滔")
     Classification.objects.create(patent=patent, scheme="ipc", symbol="B64C39/02", subclass="B64C", is_main=True)
     LegalEvent.objects.create(patent=patent, date=datetime.date(2015, 6, 1), code="C06", description="公开")
