@@ -137,3 +137,18 @@ def test_ipc_browser(client, patent):
     assert "B64C39/00" in page or "B64C" in page
     assert "CN104000000B" in page
     assert client.get("/patents/ipc/NOPE/").status_code == 404
+
+
+def test_patent_api(client, patent):
+    listing = client.get("/api/patents/?region=4403&type=invention&ipc=B64C").json()
+    assert listing["count"] == 1
+    hit = listing["results"][0]
+    assert hit["applicants"] == ["深圳市大疆创新科技有限公司"] and hit["region"] == "440305"
+    assert client.get("/api/patents/?region=4401").json()["count"] == 0
+    applicant = patent.parties.get(role="applicant").entity_id
+    assert client.get(f"/api/patents/?applicant={applicant}").json()["count"] == 1
+    detail = client.get(f"/api/patents/{patent.pk}/").json()
+    assert [e["code"] for e in detail["legal_events"]] == ["C06", "ASS"]
+    assert detail["classifications"][0]["symbol"] == "B64C39/02"
+    assert client.get("/api/patents/?filed_after=not-a-date").status_code == 400
+    assert client.post("/api/patents/", {}).status_code in (401, 403, 405)

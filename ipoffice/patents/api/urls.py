@@ -1,0 +1,5 @@
+from .views import PatentViewSet
+
+
+def register(router):
+    router.register("patents", PatentViewSet, basename="patent")
