@@ -23,6 +23,7 @@ from ipoffice.regions.services import resolve_addresses
 from .importers.base import ParsedPatent, RecordError, detect_parser
 from .models import Citation, Classification, ImportManifest, LegalEvent, Party, Patent
 from .numbers import normalise_ipc
+from .search import index_patents
 
 BATCH = 500
 _CHILDREN = (Party, Classification, Citation, LegalEvent)
@@ -201,6 +202,7 @@ def _write_batch(batch: list[ParsedPatent], counts: Counts, source: str, fmt: st
             Patent.objects.filter(pk=patent.pk).update(region_id=region_id)
     for model, bucket in zip(_CHILDREN, rows, strict=True):
         model.objects.bulk_create(bucket, batch_size=BATCH)
+    index_patents([patent.pk for patent, _record in children])  # keep the search index in step
 
 
 def _merge_publication(patent: Patent, values: dict) -> dict:

@@ -1,0 +1,23 @@
+"""Patent search: the query language (:mod:`.query`), the analyser (:mod:`.text`), the backends
+(:mod:`.backends`: SQLite FTS5 embedded, PostgreSQL full text in production) and the service
+(:func:`.services.search_patents`) that the web pages, the API and the CLI call."""
+
+
+def index_patents(ids) -> int:
+    """(Re)index these patents (ids or instances) in the active backend; the importer calls it for every batch."""
+    from .backends import get_backend
+
+    return get_backend().index(ids)
+
+
+def remove_patents(ids) -> None:
+    from .backends import get_backend
+
+    get_backend().remove(ids)
+
+
+def search_patents(query_text, **options):
+    """See :func:`ipoffice.patents.search.services.search_patents`."""
+    from .services import search_patents as search
+
+    return search(query_text, **options)

@@ -1,0 +1,754 @@
+"""Search backends: one interface, an embedded one (SQLite FTS5) and a production one (PostgreSQL full text).
+
+Both index the same pre-segmented token streams (:mod:`.text`) and run the same plan:
+
+* the query tree is compiled to one SQL condition over ``patents_patent p``. Full-text leaves (text, names,
+  numbers) become full-text expressions — FTS5 ``MATCH`` strings, PostgreSQL ``tsquery`` literals — and the
+  leaves side by side under one AND/OR are merged into one expression, so a plain query is one index lookup.
+  Structured leaves (IPC/CPC, region, type, status, office, dates) are SQL over the normal tables, always current;
+* the matching rows go into a ``MATERIALIZED`` CTE; one statement pages through it (with the total as a window
+  count), one more counts every facet over it (``UNION ALL``). One hit per family is a ``ROW_NUMBER()`` over
+  the family id, keeping the family's CN member, then its earliest filing.
+
+The full-text index lives beside the patent table and is kept in step by :func:`index_patents` (called by the
+importer for every batch it writes) and by triggers that drop the rows of deleted patents.
+
+SQLite: an FTS5 table ``patents_search_fts`` (rowid = patent id) with one column per field, the ``ascii``
+tokenizer (it keeps every non-ASCII character inside a token, so the analyser's tokens are taken as they are).
+
+PostgreSQL: a table ``patents_search_doc`` (patent_id, body, names, numbers, applicants) with ``tsvector``
+literals built from the token streams (no parser, no dictionary — equivalent to the ``simple`` configuration on
+pre-segmented text); title, abstract and claims are weights A, B, C of ``body``; applicant, inventor, agency
+and agent are A, B, C, D of ``names``; GIN indexes on the three, and a pg_trgm index on the applicants' names
+for fuzzy name suggestions.
+"""
+
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Q
+
+from ..models import Classification, Party, Patent
+from . import query as q
+from . import text as t
+
+PAGE_SIZE_MAX = 1000
+FACETS = ("year", "type", "ipc", "city", "applicant", "status")
+FACET_LIMIT = 20  # values of the ipc and applicant facets (the others are short)
+SORTS = ("relevance", "date", "-date")
+TEXT_FIELDS = ("title", "abstract", "claims")
+NAME_FIELDS = ("applicant", "inventor", "agency", "agent")
+_LIMITS = {"title": 500, "abstract": 3000, "claims": 6000}
+_DATE_COLUMNS = {"year": "application_date", "ad": "application_date", "pd": "publication_date",
+                 "gd": "grant_date", "prd": "priority_date"}
+
+
+@dataclass
+class SearchHit:
+    id: int
+    score: float = 0.0
+    patent: Patent | None = None
+
+
+@dataclass
+class FacetValue:
+    value: str | None
+    count: int
+    label: str = ""
+    query: str = ""  # the query text that narrows a search to this value
+
+
+@dataclass
+class SearchResult:
+    total: int
+    hits: list[SearchHit]
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    page: int = 1
+    page_size: int = 20
+
+
+@dataclass
+class Document:
+    """The token streams of one patent, as both backends index them."""
+
+    id: int
+    title: list[str]
+    abstract: list[str]
+    claims: list[str]
+    applicant: list[str]
+    inventor: list[str]
+    agency: list[str]
+    agent: list[str]
+    numbers: list[str]
+    applicant_names: list[str]
+
+
+class SearchBackend(ABC):
+    """What the services need from a search engine."""
+
+    vendor = ""
+
+    @abstractmethod
+    def index(self, patents: Iterable) -> int:
+        """(Re)index patents (instances or ids); returns how many were written."""
+
+    @abstractmethod
+    def remove(self, ids: Iterable[int]) -> None:
+        """Drop patents from the index."""
+
+    @abstractmethod
+    def search(self, query_ast, filters=None, sort="relevance", facets=True, page=1, page_size=20,
+               one_per_family=False) -> SearchResult:
+        """Patents matching the query tree and the filters (a list of nodes, or {field: value or [values]}),
+        one page of hits (ids and scores) and, when asked, the facet counts over all hits."""
+
+    @abstractmethod
+    def clear(self) -> None:
+        """Empty the index."""
+
+    @abstractmethod
+    def count(self) -> int:
+        """Rows in the index."""
+
+    def suggest_applicants(self, prefix: str, limit: int = 10) -> list[str]:
+        """Applicant names that start with or contain the text (for search forms)."""
+        return []
+
+
+# ---------------------------------------------------------------------------------------------------- documents
+
+
+def _ids(patents: Iterable) -> list[int]:
+    return [p if isinstance(p, int) else p.pk for p in patents]
+
+
+def build_documents(ids: list[int]) -> list[Document]:
+    """The token streams of the patents with these ids, read from the database."""
+    rows = Patent.objects.filter(pk__in=ids).values_list(
+        "pk", "office", "kind", "title", "titles", "abstract", "abstracts", "first_claim", "application_number",
+        "publication_number", "grant_number")
+    names = {}
+    for patent_id, role, name in (Party.objects.filter(patent_id__in=ids).order_by("patent_id", "role", "sequence")
+                                  .values_list("patent_id", "role", "name")):
+        names.setdefault(patent_id, {}).setdefault(role, []).append(name)
+    documents = []
+    for pk, office, kind, title, titles, abstract, abstracts, claim, app, pub, grant in rows:
+        parties = names.get(pk, {})
+        title_text = " ".join(dict.fromkeys([title, *(v for v in (titles or {}).values() if isinstance(v, str))]))
+        abstract_text = " ".join(dict.fromkeys(
+            [abstract, *(v for v in (abstracts or {}).values() if isinstance(v, str))]))
+        documents.append(Document(
+            id=pk,
+            title=t.analyse_text(title_text, _LIMITS["title"]),
+            abstract=t.analyse_text(abstract_text, _LIMITS["abstract"]),
+            claims=t.analyse_text(claim or "", _LIMITS["claims"]),
+            applicant=t.analyse_names(parties.get("applicant", [])),
+            inventor=t.analyse_names(parties.get("inventor", [])),
+            agency=t.analyse_names(parties.get("agency", [])),
+            agent=t.analyse_names(parties.get("agent", [])),
+            numbers=t.number_tokens(office, kind, [app, pub, grant]),
+            applicant_names=parties.get("applicant", []),
+        ))
+    return documents
+
+
+# ---------------------------------------------------------------------------------------------------- compiling
+
+
+@dataclass
+class _Fts:
+    """A full-text expression over one index target (SQLite: the FTS table; PostgreSQL: one tsvector)."""
+
+    target: str
+    expr: str
+    negated: bool = False
+
+
+@dataclass
+class _Sql:
+    sql: str
+    params: list
+
+
+class _Compiler:
+    """Query tree → one SQL condition over ``patents_patent p`` (see the module docstring)."""
+
+    def __init__(self, backend: "SqlBackend"):
+        self.backend = backend
+        self.rank: dict[str, list[str]] = {}  # target → positive expressions, for relevance
+
+    def compile(self, node) -> _Sql:
+        return self.as_sql(self.node(node, negated=False))
+
+    def as_sql(self, cond) -> _Sql:
+        if isinstance(cond, _Sql):
+            return cond
+        sql, params = self.backend.fts_condition(cond.target, cond.expr)
+        return _Sql(f"NOT ({sql})", params) if cond.negated else _Sql(sql, params)
+
+    def node(self, node, negated: bool):
+        if isinstance(node, q.All):
+            return _Sql("1 = 1", [])
+        if isinstance(node, q.Not):
+            inner = self.node(node.child, not negated)
+            if isinstance(inner, _Fts) and not inner.negated:
+                return _Fts(inner.target, inner.expr, negated=True)
+            inner = self.as_sql(inner)
+            return _Sql(f"NOT ({inner.sql})", inner.params)
+        if isinstance(node, q.Range):
+            return self.date_range(node)
+        if isinstance(node, q.Term):
+            kind = q.field_kind(node.field)
+            if kind == "keyword":
+                return self.keyword(node)
+            target, expr = self.term(node)
+            if not negated:
+                self.rank.setdefault(target, []).append(expr)
+            return _Fts(target, expr)
+        children = [self.node(child, negated) for child in node.children]
+        return self.boolean(isinstance(node, q.And), children)
+
+    def boolean(self, conjunction: bool, children: list):
+        b = self.backend
+        merged, negatives, others = {}, {}, []
+        for child in children:
+            if isinstance(child, _Fts) and not child.negated:
+                merged.setdefault(child.target, []).append(child.expr)
+            elif isinstance(child, _Fts) and conjunction:
+                negatives.setdefault(child.target, []).append(child.expr)
+            else:
+                others.append(child)
+        parts = []
+        for target, exprs in merged.items():
+            expr = b.fts_and(exprs) if conjunction else b.fts_or(exprs)
+            if target in negatives:  # a AND NOT b → one expression
+                expr = b.fts_and_not(expr, b.fts_or(negatives.pop(target)))
+            parts.append(_Fts(target, expr))
+        parts += [_Fts(target, b.fts_or(exprs), negated=True) for target, exprs in negatives.items()]
+        parts += others
+        if len(parts) == 1:
+            return parts[0]
+        sqls = [self.as_sql(p) for p in parts]
+        joiner = " AND " if conjunction else " OR "
+        return _Sql(joiner.join(f"({s.sql})" for s in sqls), [p for s in sqls for p in s.params])
+
+    # -- leaves
+    def term(self, node: q.Term) -> tuple[str, str]:
+        b = self.backend
+        kind = q.field_kind(node.field)
+        if kind == "number":
+            token = t.number_query(node.value)
+            if not token:
+                raise q.QueryError(f"'{node.value}' is not a patent number", node.pos)
+            return b.target("number"), b.fts_token("number", token, prefix=node.prefix)
+        if kind == "name":
+            runs = t.name_tokens(node.value, query=True)
+            if not runs:
+                raise q.QueryError(f"'{node.value}' has no letters or digits to search for", node.pos)
+            if node.phrase:
+                runs = [[token for run in runs for token in run]]
+            exprs = []
+            for i, run in enumerate(runs):
+                last = i == len(runs) - 1
+                if len(run) == 1:
+                    prefix = (node.prefix and last) or (t.is_han(run[0]) and len(run[0]) == 1)
+                    exprs.append(b.fts_token(node.field, run[0], prefix=prefix))
+                else:
+                    exprs.append(b.fts_phrase(node.field, run))
+            return b.target(node.field), b.fts_and(exprs)
+        tokens = t.words(node.value)
+        if not tokens:
+            raise q.QueryError(f"'{node.value}' has no letters or digits to search for", node.pos)
+        if node.phrase and len(tokens) > 1:
+            return b.target(node.field), b.fts_phrase(node.field, tokens)
+        exprs = []
+        for i, token in enumerate(tokens):
+            prefix = t.is_han(token) and len(token) == 1 and not node.phrase
+            if node.prefix and i == len(tokens) - 1:
+                raw = t.fold(node.value).split()[-1] if not t.is_han(token) else token
+                raw = re.findall(r"[^\W_]+", raw)[-1] if re.findall(r"[^\W_]+", raw) else token
+                token, prefix = (token if raw.startswith(token) else raw), True
+            exprs.append(b.fts_token(node.field, token, prefix=prefix))
+        return b.target(node.field), b.fts_and(exprs)
+
+    def keyword(self, node: q.Term) -> _Sql:
+        b = self.backend
+        value = node.value
+        if node.field in ("ipc", "cpc"):
+            if "/" in value:
+                cond, params = ("c.symbol = %s", [value]) if not node.prefix else (
+                    f"c.subclass = %s AND {b.prefix_sql('c.symbol')}", [value[:4], b.prefix_param(value)])
+            elif len(value) == 4:
+                cond, params = "c.subclass = %s", [value]
+            elif len(value) > 4:
+                pattern = value if node.prefix else value + "/"
+                cond, params = f"c.subclass = %s AND {b.prefix_sql('c.symbol')}", [value[:4], b.prefix_param(pattern)]
+            else:
+                cond, params = b.prefix_sql("c.subclass"), [b.prefix_param(value)]
+            return _Sql(f"p.id IN (SELECT c.patent_id FROM {Classification._meta.db_table} c "
+                        f"WHERE c.scheme = %s AND {cond})", [node.field, *params])
+        if node.field in ("city", "district", "province"):
+            ids = _region_ids(node)
+            if not ids:
+                return _Sql("1 = 0", [])
+            return _Sql(f"p.region_id IN ({', '.join(['%s'] * len(ids))})", ids)
+        column = {"type": "patent_type", "status": "legal_status", "office": "office", "kind": "kind",
+                  "family": "family_id"}[node.field]
+        if node.prefix:
+            return _Sql(b.prefix_sql(f"p.{column}"), [b.prefix_param(value)])
+        return _Sql(f"p.{column} = %s", [value.upper() if node.field == "kind" else value])
+
+    def date_range(self, node: q.Range) -> _Sql:
+        column = _DATE_COLUMNS[node.field]
+        parts, params = [], []
+        if node.low:
+            parts.append(f"p.{column} >= {self.backend.date_placeholder}")
+            params.append(node.low.isoformat())
+        if node.high:
+            parts.append(f"p.{column} <= {self.backend.date_placeholder}")
+            params.append(node.high.isoformat())
+        if not parts:
+            parts.append(f"p.{column} IS NOT NULL")
+        return _Sql(" AND ".join(parts), params)
+
+
+def _region_ids(node: q.Term) -> list[int]:
+    from ipoffice.regions.models import Region
+
+    value = node.value
+    level = {"province": Region.Level.PROVINCE, "city": Region.Level.CITY, "district": Region.Level.DISTRICT}
+    if value.isdigit():
+        prefix = {"province": value[:2], "city": value[:4]}.get(node.field, value)
+        return list(Region.objects.filter(code__startswith=prefix).values_list("pk", flat=True))
+    name = t.fold(value)
+    suffixes = {"province": ("省", "市", "自治区"), "city": ("市", "地区", "自治州", "盟"),
+                "district": ("区", "县", "市", "旗")}[node.field]
+    names = {name, *(name + s for s in suffixes)}
+    codes = list(Region.objects.filter(level=level[node.field]).filter(
+        Q(name__in=names) | Q(short_name__in=names)).values_list("code", flat=True))
+    if not codes:
+        raise q.QueryError(f"unknown {node.field} '{value}' (give its name or its GB/T 2260 code)", node.pos)
+    ids = []
+    for code in codes:
+        prefix = code[: 2 * level[node.field]]
+        ids += Region.objects.filter(code__startswith=prefix).values_list("pk", flat=True)
+    return sorted(set(ids))
+
+
+# ---------------------------------------------------------------------------------------------------- SQL backends
+
+
+class SqlBackend(SearchBackend):
+    """The plan shared by both backends; subclasses give the full-text syntax and the index writes."""
+
+    date_placeholder = "%s"
+    patent_table = Patent._meta.db_table
+
+    # full-text syntax
+    @abstractmethod
+    def target(self, field: str) -> str: ...
+
+    @abstractmethod
+    def fts_token(self, field: str, token: str, prefix: bool = False) -> str: ...
+
+    @abstractmethod
+    def fts_phrase(self, field: str, tokens: list[str]) -> str: ...
+
+    @abstractmethod
+    def fts_and(self, exprs: list[str]) -> str: ...
+
+    @abstractmethod
+    def fts_or(self, exprs: list[str]) -> str: ...
+
+    @abstractmethod
+    def fts_and_not(self, positive: str, negative: str) -> str: ...
+
+    @abstractmethod
+    def fts_condition(self, target: str, expr: str) -> tuple[str, list]: ...
+
+    @abstractmethod
+    def score_sql(self, rank: dict[str, list[str]]) -> tuple[str, str, list, list]:
+        """(select expression, joins, select params, join params) of the relevance score."""
+
+    @abstractmethod
+    def prefix_sql(self, column: str) -> str: ...
+
+    @abstractmethod
+    def prefix_param(self, value: str) -> str: ...
+
+    year_sql = "substr(h.application_date, 1, 4)"
+    binary = ""  # a collation clause that orders strings by code point
+
+    def base_joins(self) -> str:
+        return ""
+
+    # -- the plan
+    def search(self, query_ast, filters=None, sort="relevance", facets=True, page=1, page_size=20,
+               one_per_family=False) -> SearchResult:
+        if sort not in SORTS:
+            raise ValueError(f"sort must be one of {', '.join(SORTS)}")
+        page = max(int(page or 1), 1)
+        page_size = min(max(int(page_size or 20), 1), PAGE_SIZE_MAX)
+        node = _with_filters(query_ast, filters)
+        compiler = _Compiler(self)
+        where = compiler.compile(node)
+        ranked = sort == "relevance" and bool(compiler.rank)
+        hits_sql, hits_params = self._hits_cte(where, compiler.rank if ranked else None, one_per_family)
+        if ranked:
+            order = "COALESCE(score, 0) DESC, (application_date IS NULL), application_date DESC, id DESC"
+        elif sort == "date":
+            order = "(application_date IS NULL), application_date, id"
+        else:
+            order = "(application_date IS NULL), application_date DESC, id DESC"
+        sql = (f"{hits_sql} SELECT id, score, COUNT(*) OVER () FROM result ORDER BY {order} "
+               f"LIMIT %s OFFSET %s")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*hits_params, page_size, (page - 1) * page_size])
+            rows = cursor.fetchall()
+            if rows:
+                total = rows[0][2]
+            else:
+                cursor.execute(f"{hits_sql} SELECT COUNT(*) FROM result", hits_params)
+                total = cursor.fetchone()[0]
+            facet_counts = {}
+            if facets:
+                wanted = FACETS if facets is True else tuple(f for f in facets if f in FACETS)
+                facet_counts = self._facets(where, one_per_family, wanted, cursor) if total else {
+                    name: [] for name in wanted}
+        hits = [SearchHit(id=row[0], score=float(row[1] or 0)) for row in rows]
+        return SearchResult(total=total, hits=hits, facets=facet_counts, page=page, page_size=page_size)
+
+    def _hits_cte(self, where: _Sql, rank, one_per_family: bool) -> tuple[str, list]:
+        if rank:
+            score, joins, select_params, join_params = self.score_sql(rank)
+        else:
+            score, joins, select_params, join_params = "0", "", [], []
+        sql = (f"WITH hits AS MATERIALIZED (SELECT p.id, p.application_date, p.family_id, p.office, "
+               f"p.patent_type, p.legal_status, p.region_id, {score} AS score FROM {self.patent_table} p "
+               f"{self.base_joins()} {joins} WHERE {where.sql})")
+        params = [*select_params, *join_params, *where.params]
+        if one_per_family:
+            sql += (", ranked AS (SELECT h.*, ROW_NUMBER() OVER (PARTITION BY CASE WHEN h.family_id <> '' "
+                    "THEN h.family_id ELSE 'id' || h.id END ORDER BY CASE WHEN h.office = 'CN' THEN 0 ELSE 1 END, "
+                    "(h.application_date IS NULL), h.application_date, h.id) AS rn FROM hits h), "
+                    "result AS (SELECT * FROM ranked WHERE rn = 1)")
+        else:
+            sql += ", result AS (SELECT * FROM hits)"
+        return sql, params
+
+    def _facets(self, where: _Sql, one_per_family: bool, wanted, cursor) -> dict[str, list[FacetValue]]:
+        cte, params = self._hits_cte(where, None, one_per_family)
+        applicant = "CASE WHEN a.entity_id IS NOT NULL THEN 'e' || a.entity_id ELSE 'n:' || a.name END"
+        arms = {
+            "year": f"SELECT 'year', {self.year_sql}, COUNT(*) FROM result h GROUP BY 2",
+            "type": "SELECT 'type', h.patent_type, COUNT(*) FROM result h GROUP BY 2",
+            "status": "SELECT 'status', h.legal_status, COUNT(*) FROM result h GROUP BY 2",
+            "city": "SELECT 'city', substr(r.code, 1, 4), COUNT(*) FROM result h JOIN regions_region r "
+                    "ON r.id = h.region_id GROUP BY 2",
+            "ipc": f"SELECT 'ipc', c.subclass, COUNT(DISTINCT c.patent_id) FROM result h JOIN "
+                   f"{Classification._meta.db_table} c ON c.patent_id = h.id WHERE c.scheme = 'ipc' GROUP BY 2 "
+                   f"ORDER BY 3 DESC, c.subclass{self.binary} LIMIT {FACET_LIMIT}",
+            "applicant": f"SELECT 'applicant', {applicant}, COUNT(DISTINCT a.patent_id) FROM result h JOIN "
+                         f"{Party._meta.db_table} a ON a.patent_id = h.id WHERE a.role = 'applicant' GROUP BY 2 "
+                         f"ORDER BY 3 DESC, {applicant}{self.binary} LIMIT {FACET_LIMIT}",
+        }
+        union = " UNION ALL ".join(f"SELECT * FROM ({arms[name]}) f{i}" for i, name in enumerate(wanted))
+        cursor.execute(f"{cte} {union}", params)
+        found = {name: [] for name in wanted}
+        for name, value, count in cursor.fetchall():
+            found[name].append(FacetValue(value=value, count=count))
+        for name, values in found.items():
+            if name == "year":
+                values.sort(key=lambda v: v.value or "", reverse=True)
+            else:
+                values.sort(key=lambda v: (-v.count, v.value or ""))
+        return found
+
+    # -- index writes
+    def index(self, patents: Iterable) -> int:
+        ids = _ids(patents)
+        written = 0
+        for start in range(0, len(ids), 1000):
+            documents = build_documents(ids[start:start + 1000])
+            self.write(documents)
+            written += len(documents)
+        return written
+
+    @abstractmethod
+    def write(self, documents: list[Document]) -> None: ...
+
+
+def _with_filters(node, filters):
+    if not filters:
+        return node
+    extra = []
+    if isinstance(filters, dict):
+        for name, value in filters.items():
+            values = value if isinstance(value, list | tuple) else [value]
+            values = [v for v in values if v not in (None, "")]
+            if values:
+                nodes = [q.field_query(name, str(v)) for v in values]
+                extra.append(nodes[0] if len(nodes) == 1 else q.Or(tuple(nodes)))
+    else:
+        extra = list(filters)
+    if not extra:
+        return node
+    if isinstance(node, q.All):
+        return extra[0] if len(extra) == 1 else q.And(tuple(extra))
+    return q.And((node, *extra))
+
+
+# ---------------------------------------------------------------------------------------------------- SQLite
+
+
+FTS_TABLE = "patents_search_fts"
+FTS_COLUMNS = ("title", "abstract", "claims", "applicant", "inventor", "agency", "agent", "numbers")
+FTS_WEIGHTS = (10.0, 3.0, 1.0, 5.0, 2.0, 1.0, 1.0, 10.0)
+
+
+def _fts_quote(token: str) -> str:
+    return '"' + token.replace('"', '""') + '"'
+
+
+class SqliteFtsBackend(SqlBackend):
+    """The embedded backend: SQLite FTS5 over the token streams, filters in SQL on the normal tables."""
+
+    vendor = "sqlite"
+
+    def target(self, field: str) -> str:
+        return "fts"
+
+    def _columns(self, field: str) -> str:
+        if field == "text":
+            return "{title abstract claims}"
+        return "{numbers}" if field == "number" else "{" + field + "}"
+
+    def fts_token(self, field, token, prefix=False):
+        return f"{self._columns(field)} : {_fts_quote(token)}{' *' if prefix else ''}"
+
+    def fts_phrase(self, field, tokens):
+        return f"{self._columns(field)} : {_fts_quote(' '.join(tokens))}"
+
+    def fts_and(self, exprs):
+        return exprs[0] if len(exprs) == 1 else "(" + " AND ".join(f"({e})" for e in exprs) + ")"
+
+    def fts_or(self, exprs):
+        return exprs[0] if len(exprs) == 1 else "(" + " OR ".join(f"({e})" for e in exprs) + ")"
+
+    def fts_and_not(self, positive, negative):
+        return f"(({positive}) NOT ({negative}))"
+
+    def fts_condition(self, target, expr):
+        return f"p.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)", [expr]
+
+    def score_sql(self, rank):
+        expr = self.fts_or(rank["fts"])
+        weights = ", ".join(str(w) for w in FTS_WEIGHTS)
+        joins = (f"LEFT JOIN (SELECT rowid AS pid, -bm25({FTS_TABLE}, {weights}) AS score FROM {FTS_TABLE} "
+                 f"WHERE {FTS_TABLE} MATCH %s) sc ON sc.pid = p.id")
+        return "sc.score", joins, [], [expr]
+
+    def prefix_sql(self, column):
+        return f"{column} GLOB %s"
+
+    def prefix_param(self, value):
+        return re.sub(r"([*?\[])", r"[\1]", value) + "*"
+
+    def write(self, documents):
+        if not documents:
+            return
+        with connection.cursor() as cursor:
+            ids = [d.id for d in documents]
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({', '.join(['%s'] * len(chunk))})", chunk)
+            cursor.executemany(
+                f"INSERT INTO {FTS_TABLE} (rowid, {', '.join(FTS_COLUMNS)}) VALUES (%s{', %s' * len(FTS_COLUMNS)})",
+                [(d.id, *(" ".join(getattr(d, c)) for c in FTS_COLUMNS)) for d in documents])
+
+    def remove(self, ids):
+        ids = list(ids)
+        with connection.cursor() as cursor:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({', '.join(['%s'] * len(chunk))})", chunk)
+
+    def clear(self):
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {FTS_TABLE}")
+
+    def count(self):
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM {FTS_TABLE}")
+            return cursor.fetchone()[0]
+
+    def optimize(self):
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('optimize')")
+
+    def suggest_applicants(self, prefix, limit=10):
+        runs = t.name_tokens(prefix, query=True)
+        if not runs:
+            return []
+        expr = self.fts_and([self.fts_phrase("applicant", r) if len(r) > 1 else self.fts_token("applicant", r[0], True)
+                             for r in runs])
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT 200", [expr])
+            ids = [row[0] for row in cursor.fetchall()]
+        return _names_containing(ids, prefix, limit)
+
+
+def _names_containing(ids, text, limit):
+    folded = t.fold(text)
+    names = {}
+    for name in Party.objects.filter(patent_id__in=ids, role=Party.Role.APPLICANT).values_list("name", flat=True):
+        if folded in t.fold(name):
+            names[name] = names.get(name, 0) + 1
+    return [n for n, _c in sorted(names.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
+
+
+# ---------------------------------------------------------------------------------------------------- PostgreSQL
+
+
+PG_TABLE = "patents_search_doc"
+_PG_WEIGHTS = {"title": "A", "abstract": "B", "claims": "C", "applicant": "A", "inventor": "B", "agency": "C",
+               "agent": "D"}
+_MAX_POSITION = 16383
+_MAX_POSITIONS = 255
+
+
+def _lexeme(token: str) -> str:
+    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tsvector_literal(streams: list[tuple[list[str], str]]) -> str:
+    """A ``tsvector`` literal of token streams, each with its weight, one position gap between streams; the
+    separator token only takes a position (so no phrase runs over it)."""
+    positions: dict[str, list[str]] = {}
+    pos = 0
+    for tokens, weight in streams:
+        pos += 1
+        for token in tokens:
+            pos += 1
+            if token == t.SEP:
+                continue
+            found = positions.setdefault(token, [])
+            if len(found) < _MAX_POSITIONS:
+                found.append(f"{min(pos, _MAX_POSITION)}{weight}")
+    return " ".join(f"{_lexeme(token)}:{','.join(found)}" for token, found in positions.items())
+
+
+class PostgresBackend(SqlBackend):
+    """The production backend: PostgreSQL tsvector/tsquery over the token streams, GIN indexes, pg_trgm."""
+
+    vendor = "postgresql"
+    date_placeholder = "%s::date"
+    year_sql = "to_char(h.application_date, 'YYYY')"
+    binary = ' COLLATE "C"'
+
+    def target(self, field):
+        if field in ("text", *TEXT_FIELDS):
+            return "body"
+        return "numbers" if field == "number" else "names"
+
+    def _weight(self, field):
+        return _PG_WEIGHTS.get(field, "")
+
+    def fts_token(self, field, token, prefix=False):
+        suffix = ("*" if prefix else "") + self._weight(field)
+        return _lexeme(token) + (f":{suffix}" if suffix else "")
+
+    def fts_phrase(self, field, tokens):
+        return "(" + " <-> ".join(self.fts_token(field, token) for token in tokens) + ")"
+
+    def fts_and(self, exprs):
+        return exprs[0] if len(exprs) == 1 else "(" + " & ".join(exprs) + ")"
+
+    def fts_or(self, exprs):
+        return exprs[0] if len(exprs) == 1 else "(" + " | ".join(exprs) + ")"
+
+    def fts_and_not(self, positive, negative):
+        return f"({positive} & !{negative})"
+
+    def fts_condition(self, target, expr):
+        return f"COALESCE(s.{target} @@ %s::tsquery, false)", [expr]
+
+    def base_joins(self):
+        return f"LEFT JOIN {PG_TABLE} s ON s.patent_id = p.id"
+
+    def score_sql(self, rank):
+        parts, params = [], []
+        for target, exprs in rank.items():
+            parts.append(f"COALESCE(ts_rank('{{0.1, 0.2, 0.4, 1.0}}', s.{target}, %s::tsquery), 0)")
+            params.append(self.fts_or(exprs))
+        return " + ".join(parts), "", params, []
+
+    def prefix_sql(self, column):
+        return f"{column} LIKE %s"
+
+    def prefix_param(self, value):
+        return re.sub(r"([%_\\])", r"\\\1", value) + "%"
+
+    def write(self, documents):
+        if not documents:
+            return
+        rows = [(d.id,
+                 tsvector_literal([(d.title, "A"), (d.abstract, "B"), (d.claims, "C")]),
+                 tsvector_literal([(d.applicant, "A"), (d.inventor, "B"), (d.agency, "C"), (d.agent, "D")]),
+                 tsvector_literal([(d.numbers, "")]),
+                 " | ".join(t.fold(n) for n in d.applicant_names)) for d in documents]
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {PG_TABLE} (patent_id, body, names, numbers, applicants) "
+                "VALUES (%s, %s::tsvector, %s::tsvector, %s::tsvector, %s) ON CONFLICT (patent_id) DO UPDATE SET "
+                "body = EXCLUDED.body, names = EXCLUDED.names, numbers = EXCLUDED.numbers, "
+                "applicants = EXCLUDED.applicants", rows)
+
+    def remove(self, ids):
+        ids = list(ids)
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {PG_TABLE} WHERE patent_id = ANY(%s)", [ids])
+
+    def clear(self):
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {PG_TABLE}")
+
+    def count(self):
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM {PG_TABLE}")
+            return cursor.fetchone()[0]
+
+    def suggest_applicants(self, prefix, limit=10):
+        folded = t.fold(prefix)
+        if not folded:
+            return []
+        with connection.cursor() as cursor:
+            has_trgm = _has_trigram(cursor)
+            if has_trgm and len(folded) >= 3:
+                condition, params = "applicants %% %s OR applicants LIKE %s", [folded, f"%{folded}%"]
+            else:
+                condition, params = "applicants LIKE %s", [f"%{folded}%"]
+            cursor.execute(f"SELECT patent_id FROM {PG_TABLE} WHERE {condition} LIMIT 200", params)
+            ids = [row[0] for row in cursor.fetchall()]
+        return _names_containing(ids, prefix, limit)
+
+
+def _has_trigram(cursor) -> bool:
+    cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+    return cursor.fetchone() is not None
+
+
+# ---------------------------------------------------------------------------------------------------- choosing
+
+_BACKENDS = {"sqlite": SqliteFtsBackend, "postgresql": PostgresBackend}
+
+
+def get_backend() -> SearchBackend:
+    """The backend for the default database's vendor."""
+    try:
+        return _BACKENDS[connection.vendor]()
+    except KeyError:
+        raise NotImplementedError(f"no patent search backend for {connection.vendor}") from None

@@ -1,0 +1,251 @@
+"""The search analyser: the one place where text becomes index tokens, for the documents and for the queries.
+
+Both backends index the same token streams (lists of strings) and search them as whole tokens, so they find
+the same documents. Every token is a run of letters and digits (never punctuation or spaces), lower case.
+
+Text (title, abstract, claims)
+    1. fold: full-width → half-width (NFKC), traditional → simplified (OpenCC t2s), lower case, accents off.
+    2. cut with jieba (rjieba) in precise mode: ``锂离子电池正极材料`` → ``锂离子 电池 正极 材料``.
+    3. English words (and any other Latin-script word) are stemmed with Snowball English (Porter 2):
+       ``batteries`` → ``batteri``, ``charging`` → ``charg``.
+    The *precise* stream keeps the word order, so a phrase is a run of adjacent precise tokens. After it, behind
+    a separator token that no text yields (:data:`SEP`), come the *extra* tokens:
+    - the dictionary words inside every long word, as jieba's search mode cuts them (``锂电池`` → ``锂电``,
+      ``电池``; ``无人机`` → ``无人``, ``人机``), so that ``电池`` finds ``锂电池``;
+    - the dictionary words that run over a cut between two Chinese words (``正极为`` is cut ``正 极为``: 正极 is
+      added), so that a word is found wherever its characters stand together, as a literal search would;
+    - the toneless pinyin of every Chinese word of two or more characters, syllables joined and stemmed like
+      English (``电池`` → ``dianchi``), so that a pinyin query finds the Chinese word.
+    A query word is cut the same way (precise mode) and each of its tokens must match a precise or extra token.
+    So ``锂电池`` finds 锂电池 and 锂电池组 but **not** 锂离子电池 (another word: ask ``锂电池 OR 锂离子电池``, or
+    ``锂 电池``); ``电池`` finds all three. A one-character Chinese query word is a prefix: ``锂`` finds 锂离子 and
+    锂电池.
+
+Names (applicants, inventors, agencies, agents)
+    Names are short and full of words that no dictionary knows (大疆, 比亚迪), so they are indexed as character
+    bigrams of each Chinese run, plus the run's last character alone (``比亚迪`` → ``比亚 亚迪 迪``), and Latin
+    words as they are (lower case, not stemmed). A name query is the phrase of its bigrams, so it matches any
+    part of a name: ``大疆`` and ``大疆创新`` both find 深圳市大疆创新科技有限公司. Names are kept apart by
+    :data:`SEP`, so a phrase never runs from one name into the next.
+
+Numbers
+    Application, publication and grant numbers with and without office prefix, kind code and CN check
+    character: ``CN112345678A``, ``112345678``, ``2020101234567``, ``202010123456`` …
+"""
+
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+import rjieba
+import snowballstemmer
+from opencc import OpenCC
+from pypinyin import lazy_pinyin
+
+#: Separates the precise stream from the extra tokens, and one name from the next. The analyser never yields it
+#: (it is punctuation), and both backends keep it as a token (FTS5's ``ascii`` tokenizer keeps every non-ASCII
+#: character; PostgreSQL takes the tokens as given).
+SEP = "·"
+
+_t2s = OpenCC("t2s")
+_stemmer = snowballstemmer.stemmer("english")
+_RUN = re.compile(r"[^\W_]+")  # letters and digits
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_ASCII_ALPHA = re.compile(r"[a-z]+")
+
+
+def _traditional_characters() -> frozenset[str]:
+    path = Path(__import__("opencc").__file__).parent / "dictionary" / "TSCharacters.txt"
+    chars = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        key, _, values = line.partition("\t")
+        if key and values.split() and values.split()[0] != key:
+            chars.add(key)
+    return frozenset(chars)
+
+
+_TRADITIONAL = _traditional_characters()
+
+
+def to_simplified(text: str) -> str:
+    """OpenCC t2s, skipped when the text holds no traditional character (most text: t2s is slow)."""
+    if _TRADITIONAL.isdisjoint(text):
+        return text
+    return _t2s.convert(text)
+
+
+def fold(text: str) -> str:
+    """Half width, simplified, lower case; accents are taken off Latin letters."""
+    text = to_simplified(unicodedata.normalize("NFKC", text or "")).lower()
+    if not text.isascii():
+        text = "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
+        text = unicodedata.normalize("NFC", text)
+    return text
+
+
+def is_han(text: str) -> bool:
+    return bool(_HAN.fullmatch(text))
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Snowball English stem of a Latin word; words with digits or other scripts stay as they are."""
+    if _ASCII_ALPHA.fullmatch(word):
+        return _stemmer.stemWord(word)
+    return word
+
+
+@lru_cache(maxsize=200_000)
+def pinyin_token(word: str) -> str:
+    """The pinyin token of a Chinese word, as a query word spelt in pinyin is analysed: 电池 → dianchi."""
+    return stem("".join(lazy_pinyin(word)).lower())
+
+
+@lru_cache(maxsize=200_000)
+def sub_words(word: str) -> tuple[str, ...]:
+    """The dictionary words of two and three characters inside a longer word (jieba's search mode)."""
+    found = []
+    for size in (2, 3):
+        if len(word) > size:
+            found.extend(word[i:i + size] for i in range(len(word) - size + 1) if rjieba.has_word(word[i:i + size]))
+    return tuple(found)
+
+
+def _split_run(run: str):
+    """A run of letters and digits as its Chinese parts and its other parts, in order."""
+    if run.isascii():
+        yield run
+        return
+    pos = 0
+    for match in _HAN.finditer(run):
+        if match.start() > pos:
+            yield run[pos:match.start()]
+        yield match.group()
+        pos = match.end()
+    if pos < len(run):
+        yield run[pos:]
+
+
+def _cut(text: str):
+    """(token, joined) for the precise stream: ``joined`` when the token follows the previous one with nothing
+    between them in the text (both Chinese)."""
+    previous_han = False
+    for piece in rjieba.cut(fold(text)):
+        runs = _RUN.findall(piece)
+        if not runs or runs[0] != piece:
+            previous_han = False
+        for run in runs:
+            for part in _split_run(run):
+                han = bool(_HAN.match(part))
+                yield (part if han else stem(part)), han and previous_han
+                previous_han = han
+        if runs and runs[-1] != piece:
+            previous_han = False
+
+
+def words(text: str) -> list[str]:
+    """The precise stream of a text: jieba words and stemmed Latin words, in order."""
+    return [token for token, _joined in _cut(text)]
+
+
+@lru_cache(maxsize=200_000)
+def bridging_words(left: str, right: str) -> tuple[str, ...]:
+    """Dictionary words of two or three characters that run over the cut between two Chinese words: jieba cuts
+    正极为 as 正|极为 and 负极端 as 负|极端, yet 正极 and 负极 are in the text."""
+    joined = left + right
+    found = []
+    for size in (2, 3):
+        for start in range(max(0, len(left) - size + 1), len(left)):
+            if start + size <= len(joined) and rjieba.has_word(joined[start:start + size]):
+                found.append(joined[start:start + size])
+    return tuple(found)
+
+
+def analyse_text(text: str, limit: int = 5000) -> list[str]:
+    """The index stream of a text field: precise tokens, :data:`SEP`, extra tokens (see the module docstring)."""
+    cut = list(_cut(text))[:limit]
+    precise = [token for token, _joined in cut]
+    candidates = []
+    for i, (token, joined) in enumerate(cut):
+        if joined:
+            candidates.extend(bridging_words(cut[i - 1][0], token))
+        if len(token) > 1 and _HAN.match(token):
+            candidates.extend(sub_words(token))
+    extras = []
+    seen = set(precise)
+    for word in dict.fromkeys(candidates):
+        if word not in seen:
+            seen.add(word)
+            extras.append(word)
+    for word in [w for w in dict.fromkeys(precise) if len(w) > 1 and _HAN.match(w)] + extras[:]:
+        candidate = pinyin_token(word)
+        if candidate not in seen:
+            seen.add(candidate)
+            extras.append(candidate)
+    return precise + [SEP] + extras if extras else precise
+
+
+def name_tokens(name: str, *, query: bool = False) -> list[list[str]]:
+    """The runs of a name, each as its tokens: Chinese runs as bigrams (plus the last character alone when
+    indexing), other runs as one lower-case word."""
+    runs = []
+    for run in _RUN.findall(fold(name)):
+        for part in _split_run(run):
+            if _HAN.match(part) and len(part) > 1:
+                grams = [part[i:i + 2] for i in range(len(part) - 1)]
+                runs.append(grams if query else grams + [part[-1]])
+            else:
+                runs.append([part])
+    return runs
+
+
+def analyse_names(names) -> list[str]:
+    """The index stream of a list of names, :data:`SEP` between them."""
+    stream = []
+    for name in names:
+        tokens = [t for run in name_tokens(name) for t in run]
+        if tokens:
+            if stream:
+                stream.append(SEP)
+            stream.extend(tokens)
+    return stream
+
+
+_OFFICE = re.compile(r"^(?:ZL|[A-Z]{2})(?=\d)")
+_KIND = re.compile(r"(?<=\d)[A-Z]\d?$")
+
+
+def clean_number(text: str) -> str:
+    """Upper case, without spaces, dots, slashes, dashes or commas: ``CN 202010123456.7`` → ``CN2020101234567``."""
+    return re.sub(r"[\s.,/\-]", "", unicodedata.normalize("NFKC", text or "")).upper()
+
+
+def number_tokens(office: str, kind: str, numbers) -> list[str]:
+    """Every spelling of a patent's numbers that a ``number:`` query may use (lower case)."""
+    office = (office or "").upper()
+    kind = (kind or "").upper()
+    found = []
+    for raw in numbers:
+        core = clean_number(raw)
+        if not core:
+            continue
+        core = _OFFICE.sub("", core)
+        cores = [core]
+        if _KIND.search(core):  # a number written with its kind code
+            cores.append(_KIND.sub("", core))
+        if office == "CN" and re.fullmatch(r"\d{12}[\dX]|\d{8}[\dX]", core):
+            cores.append(core[:-1])  # the application number without its check character
+        for c in cores:
+            found += [c, office + c]
+            if kind and not _KIND.search(c):
+                found += [c + kind, office + c + kind]
+    return list(dict.fromkeys(t.lower() for t in found))
+
+
+def number_query(text: str) -> str:
+    """The token that a ``number:`` query looks for: ``CN1234567A`` → ``cn1234567a``, ``ZL…`` → ``cn…``."""
+    value = clean_number(text)
+    if value.startswith("ZL") and value[2:3].isdigit():
+        value = "CN" + value[2:]
+    return value.lower()
