@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "ipoffice.entities",
     "ipoffice.accounts",
     "ipoffice.patents",
+    "ipoffice.trademarks",
     "ipoffice.indicators",
     "ipoffice.portal",
 ]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("ipoffice.portal.urls")),
     path("indicators/", include("ipoffice.indicators.urls")),
     path("patents/", include("ipoffice.patents.urls")),
+    path("trademarks/", include("ipoffice.trademarks.urls")),
     path("accounts/", include("ipoffice.accounts.urls")),
     path("history/", include("ipoffice.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
