@@ -12,7 +12,8 @@ class EntityFilterSet(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method="filter_q", label=_("name, alias, pinyin or credit code"))
     region = django_filters.CharFilter(method="filter_region", label=_("region code (includes sub-regions)"))
-    parent = django_filters.NumberFilter(field_name="parent_id", label=_("parent entity id"))
+    parent = django_filters.NumberFilter(field_name="parent_id", label=_("parent entity id"),
+                                         decimal_places=0, min_value=1, max_value=2**63 - 1)  # a row id
 
     class Meta:
         model = Entity
