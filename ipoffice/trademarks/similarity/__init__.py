@@ -1,0 +1,34 @@
+"""Clearance similarity engine for word marks: pure Python, no Django models.
+
+The API the trademarks app calls:
+
+* :func:`mark_keys` — the search keys of one mark as examiners index it (分卡): 汉字, every pinyin reading, the
+  English card, digits as digits, numerals and pinyin, translation keys.
+* :func:`compare` — a :class:`Similarity` (``score``, ``sound``, ``shape``, ``meaning``, ``rules``) with a
+  :class:`RuleHit` (``code``, ``reason_zh``, ``reason_en``) for every rule of the 商标审查审理指南 that fired.
+* :func:`goods_relation` — how the goods and services of two marks relate through the 类似群, with a weight.
+* :class:`ClearanceIndex` — an inverted index over the key n-grams of millions of marks, giving candidates.
+* :func:`rank` — compare a query with candidates and sort them.
+"""
+
+from .compare import SIMILAR, RuleHit, Similarity, compare, compare_text
+from .goods import GOODS_WEIGHTS, goods_relation
+from .index import ClearanceIndex, index_terms
+from .keys import MarkKeys, mark_keys
+from .rank import Ranked, rank
+
+__all__ = [
+    "GOODS_WEIGHTS",
+    "SIMILAR",
+    "ClearanceIndex",
+    "MarkKeys",
+    "Ranked",
+    "RuleHit",
+    "Similarity",
+    "compare",
+    "compare_text",
+    "goods_relation",
+    "index_terms",
+    "mark_keys",
+    "rank",
+]
