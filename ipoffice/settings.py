@@ -152,7 +152,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "ipoffice.core.api.Pagination",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("IPOFFICE_ANON_RATE", "600/hour")},
+    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("IPOFFICE_ANON_RATE", "600/hour"),
+                               "login": os.environ.get("IPOFFICE_LOGIN_RATE", "20/minute")},
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "ipoffice.core.api.exception_handler",
 }

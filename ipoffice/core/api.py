@@ -2,7 +2,9 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import DataError
@@ -23,3 +25,10 @@ def exception_handler(exc, context):
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
     return drf_exception_handler(exc, context)
+
+
+class TokenView(ObtainAuthToken):
+    """``POST /api/token/`` (username, password) → a token; throttled so that passwords cannot be guessed."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"

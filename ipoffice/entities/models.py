@@ -110,8 +110,8 @@ class Entity(models.Model):
 
         from .names import clean_name, core_name, name_key
 
-        self.name = clean_name(self.name)
-        self.name_key, self.core_key = name_key(self.name), core_name(self.name)
+        self.name = clean_name(self.name)[:200]
+        self.name_key, self.core_key = name_key(self.name)[:200], core_name(self.name)[:200]
         self.name_pinyin, self.name_initials = pinyin(self.name)[:400], pinyin_initials(self.name)[:100]
         self.credit_code = self.credit_code.strip().upper() if self.credit_code else None
 

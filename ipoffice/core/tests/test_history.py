@@ -146,9 +146,9 @@ def test_a_merged_entity_shows_as_deleted(officer):
 
 def test_unknown_model_and_registering_one(monkeypatch):
     with pytest.raises(LookupError):
-        object_history("patent", 1)
+        object_history("no-such-model", 1)
     with pytest.raises(LookupError):
-        recent_changes(model="patent")
+        recent_changes(model="no-such-model")
     monkeypatch.setattr(history, "TRACKED", dict(history.TRACKED))
     history.register("district", "regions.Region")
     assert object_history("district", Region.objects.get(code="440106").pk)[-1].kind == "created"
