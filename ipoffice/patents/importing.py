@@ -163,19 +163,20 @@ def _write_batch(batch: list[ParsedPatent], counts: Counts, source: str, fmt: st
     for record in batch:
         digest = content_hash(record)
         patent = existing.get((record.office, record.application_number))
-        if patent is not None and patent.content_hash == digest:
+        if patent is not None and (patent.content_hash == digest or digest in patent.source_hashes):
             counts.unchanged += 1
             continue
         values = _fields(record, source, fmt)
         if patent is None:
             patent = Patent(office=record.office, application_number=record.application_number,
-                            content_hash=digest, **values)
+                            content_hash=digest, source_hashes=[digest], **values)
             existing[(record.office, record.application_number)] = patent
             fresh.append(patent)
         else:
             for key, value in _merge_publication(patent, values).items():
                 setattr(patent, key, value)
             patent.content_hash = digest
+            patent.source_hashes = [*patent.source_hashes, digest][-20:]
             changed.append(patent)
         children.append((patent, record))
     Patent.objects.bulk_create(fresh, batch_size=BATCH)
@@ -190,23 +191,31 @@ def _write_batch(batch: list[ParsedPatent], counts: Counts, source: str, fmt: st
             model.objects.filter(patent=patent).delete()
     counts.created += len(fresh)
     counts.updated += len(changed)
-    rows = [[], [], [], []]
+    rows, firsts = [[], [], [], []], []
     for patent, record in children:
-        for bucket, items in zip(rows, _children(patent, record), strict=True):
+        parts = _children(patent, record)
+        for bucket, items in zip(rows, parts, strict=True):
             bucket.extend(items)
+        firsts.append((patent, next((p for p in parts[0] if p.role == Party.Role.APPLICANT), None)))
     resolver.resolve(rows[0])
-    for patent, _record in children:
-        first = next((p for p in rows[0] if p.patent is patent and p.role == Party.Role.APPLICANT), None)
+    moved: dict[int | None, list[int]] = {}  # region → patents whose first applicant is there (one UPDATE each)
+    for patent, first in firsts:
         region_id = first.region_id if first else None
         if region_id != patent.region_id:
-            Patent.objects.filter(pk=patent.pk).update(region_id=region_id)
+            patent.region_id = region_id
+            moved.setdefault(region_id, []).append(patent.pk)
+    for region_id, ids in moved.items():
+        Patent.objects.filter(pk__in=ids).update(region_id=region_id)
     for model, bucket in zip(_CHILDREN, rows, strict=True):
         model.objects.bulk_create(bucket, batch_size=BATCH)
     index_patents([patent.pk for patent, _record in children])  # keep the search index in step
 
 
 def _merge_publication(patent: Patent, values: dict) -> dict:
-    """A grant after its application (or the other way round) adds to the record instead of blanking it."""
+    """A grant after its application (or the other way round) adds to the record instead of blanking it;
+    once granted, an application document does not take the kind code back to A."""
+    if patent.grant_number and not values.get("grant_number"):
+        values = {k: v for k, v in values.items() if k != "kind"}
     return {k: v for k, v in values.items() if v not in ("", None, [], {}) or not getattr(patent, k)}
 
 

@@ -53,11 +53,12 @@ class Patent(models.Model):
                                blank=True, on_delete=models.SET_NULL, related_name="patents")
     source_file = models.CharField(_("source file"), max_length=500, blank=True)
     source_format = models.CharField(_("source format"), max_length=40, blank=True)
-    content_hash = models.CharField(max_length=64, editable=False)
+    content_hash = models.CharField(max_length=64, editable=False)  # of the last source record written
+    source_hashes = models.JSONField(default=list, editable=False)  # of every source record merged in
     is_generated = models.BooleanField(_("generated demo record"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["content_hash"])
+    history = HistoricalRecords(excluded_fields=["content_hash", "source_hashes"])
 
     class Meta:
         ordering = ["-application_date", "office", "application_number"]

@@ -91,4 +91,9 @@ def patent_type(office: str, kind: str) -> str:
     """The patent type of a document from its office and kind code (unknown combinations: 'other')."""
     table = _KIND_TYPES.get(office.upper(), {})
     kind = (kind or "").upper()
-    return table.get(kind) or table.get(kind[:1]) or ("utility" if kind.startswith("U") else "other")
+    found = table.get(kind) or table.get(kind[:1])
+    if found:
+        return found
+    # Other offices: the common ST.16 letters (A/B/C publications and grants, U/Y utility models, S designs).
+    return {"A": "invention", "B": "invention", "C": "invention", "U": "utility", "Y": "utility",
+            "S": "design"}.get(kind[:1], "other")

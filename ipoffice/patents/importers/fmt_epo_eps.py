@@ -25,6 +25,7 @@ a B document's grant number is its publication number (EP numbers a patent as it
 published), and its publication date is that of the application (``B430``).
 """
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -88,7 +89,12 @@ def read_document(doc: etree._Element, position: int = 1) -> ParsedPatent | Reco
 
 
 def _read(doc, sdobi, office, number, kind, record) -> ParsedPatent | RecordError:
-    application = compact_number(find_text(sdobi, "B200/B210"))
+    # EP application numbers are stored without their check digit (18877305.5 → 18877305), as DOCDB and OPS
+    # write them, so that one application read from several formats is one record.
+    raw_application = find_text(sdobi, "B200/B210") or ""
+    if office == "EP":
+        raw_application = re.sub(r"\.\s*\d\s*$", "", raw_application)
+    application = compact_number(raw_application)
     titles = _titles(sdobi)
     missing = [(field, why) for field, value, why in (
         ("office", office, "no office (country attribute, B190)"),
