@@ -319,7 +319,7 @@ def test_docdb_ap_grant(shared_data):
 def test_docdb_bulk_file(shared_data):
     records = _docdb(shared_data, "DE-backfile.xml")
     assert [r.publication_number for r in records] == [str(n) for n in range(1258188, 1258198)]
-    assert {(r.office, r.kind, r.patent_type, r.grant_number) for r in records} == {("DE", "B", "other", "")}
+    assert {(r.office, r.kind, r.patent_type, r.grant_number) for r in records} == {("DE", "B", "invention", "")}
     first = records[0]  # an Auslegeschrift: examined, printed without grant
     assert (first.application_number, first.application_date, first.publication_date) == (
         "B0077613", D(1964, 7, 10), D(1968, 1, 4))
