@@ -288,9 +288,20 @@ def search_goods(query: str, edition: str | None = None, class_number: int | Non
 _TERMS = re.compile(r"[;；,、\n]+")
 
 
+def _register_goods(term: str, classes: set[int] | None) -> list[tuple[str, str, int]]:
+    """Items named exactly so in the register's own goods (for a table that lacks them, or no table)."""
+    from .models import TrademarkGoods
+
+    rows = TrademarkGoods.objects.filter(name__in=[term, term + "*"]).exclude(item_code="")
+    if classes:
+        rows = rows.filter(class_number__in=classes)
+    return list(rows.values_list("item_code", "group_code", "class_number").distinct()[:20])
+
+
 def resolve_goods(text: str, edition: str | None, classes: set[int] | None = None):
     """The items named in a free goods description (terms split on ；,、): exact names, else items containing the
-    term. Returns (item codes, group codes, class numbers, unmatched terms)."""
+    term, else goods of that name in the register. Returns (item codes, group codes, class numbers, unmatched
+    terms)."""
     items, groups, numbers, unmatched = set(), set(), set(), []
     for term in (t.strip() for t in _TERMS.split(text or "")):
         if not term:
@@ -299,6 +310,8 @@ def resolve_goods(text: str, edition: str | None, classes: set[int] | None = Non
                  if not classes or m[2] in classes]
         found = exact or [(i.code, i.group_code, i.class_number) for i in search_goods(term, edition, limit=20)
                           if not classes or i.class_number in classes]
+        if not found:
+            found = _register_goods(term, classes)
         if not found:
             unmatched.append(term)
         for code, group, number in found:

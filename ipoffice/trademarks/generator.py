@@ -191,7 +191,7 @@ class MarkGenerator:
                     picked[item[0]] = item
                 chosen = list(picked.values())
             groups = ";".join(sorted({g for _, g, _ in chosen}))
-            goods = "；".join(code + " " + name for code, _, name in chosen)
+            goods = "；".join(group + " " + code + " " + name for code, group, name in chosen)
             published = filed + 180 + int(R() * 120)
             registered = published + 91 + int(R() * 10)
             fate = R()

@@ -6,8 +6,9 @@ Columns are found by their Chinese headers, with the usual variants (注册号 o
 初审公告日, 注册公告期号, 注册公告日, 专用权期限 (``2020-01-07至2030-01-06``), 商标状态, 国际注册号, 国际注册日,
 后期指定日期, 马德里指定国家, 优先权日, 是否地理标志, 是否驰名商标, 商标流程 (``2020-01-07 申请收文；…``), 数据来源.
 
-Goods are separated by '；' (a '，' joins synonyms of one item, as in the 区分表); each may start with its item
-code (``250045 服装``). A row whose 数据来源 says "generated" (生成) is a generated demo record.
+Goods are separated by '；' (a '，' joins synonyms of one item, as in the 区分表); each may start with its similar
+group and item code (``2501 250045 服装``) or its item code alone (``250045 服装``). A row whose 数据来源 says
+"generated" (生成) is a generated demo record.
 """
 
 import csv
@@ -57,7 +58,7 @@ STATUS_WORDS = (("无效", "invalidated"), ("撤销", "cancelled"), ("注销", "
                 ("审查", "pending"))
 FORMS = (("声音", "sound"), ("颜色", "colour"), ("立体", "3d"), ("三维", "3d"), ("组合", "combined"),
          ("文字图形", "combined"), ("图形", "figurative"), ("文字", "word"))
-_ITEM = re.compile(r"^\s*(C?\d{6})\s*[:：\s]?\s*(.*)$")
+_ITEM = re.compile(r"^\s*(?:(\d{4})\s+)?(C?\d{6})\s*[:：\s]?\s*(.*)$")
 _GOODS_SPLIT = re.compile(r"[；;|\n]+")
 _DATE = r"\d{4}\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}\s*日?"
 _TERM = re.compile(rf"({_DATE})\s*(?:至|到|-|—|~|～)\s*({_DATE})")
@@ -130,9 +131,10 @@ def parse_row(row: list[str], columns: dict[str, int], record: str) -> ParsedMar
     goods = [g.strip() for g in _GOODS_SPLIT.split(cell("goods")) if g.strip()]
     for item in goods:
         match = _ITEM.match(item)
-        code, name = (match.group(1), match.group(2).strip()) if match else ("", item)
+        group, code, name = (match.group(1) or "", match.group(2), match.group(3).strip()) if match else \
+            ("", "", item)
         class_number = int(code.lstrip("C")[:2]) if code else classes[0]
-        mark.goods.append(ParsedGoods(class_number=class_number, name=name, item_code=code))
+        mark.goods.append(ParsedGoods(class_number=class_number, name=name, item_code=code, group_code=group))
     if not goods:
         mark.goods = [ParsedGoods(class_number=n) for n in classes]
     mark.extra["groups"] = groups
