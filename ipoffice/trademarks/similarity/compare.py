@@ -26,8 +26,12 @@ SOUND_SIMILAR = 0.85
 SHAPE_SIMILAR_HAN = 0.75
 """Mark-level glyph similarity (aligned characters) from which two Chinese marks look alike for TM-R4."""
 
-SHAPE_SIMILAR_HAN_ALONE = 0.85
+SHAPE_SIMILAR_HAN_ALONE = 0.88
 """… and from which they look alike enough on shape alone (TM-R5)."""
+
+CHAR_SHAPE_ALONE = 0.78
+"""Glyph similarity from which two different characters look alike enough on shape alone (TM-R5): 土/士 0.79,
+未/末 0.97, but not two characters that merely share a radical and a structure (佳/优 0.77, 江/河 0.77)."""
 
 CHAR_SHAPE_SIMILAR = 0.6
 """Glyph similarity from which two different characters count as alike (top 1–2 % of random pairs)."""
@@ -174,7 +178,8 @@ def _han_pair(q: MarkKeys, e: MarkKeys, fams: frozenset[str]) -> _Pair:
         hits.append(_hit("TM-R2", f"字、词重叠：去掉重复后相同（{lexicon.dedupe_han(a)}）",
                          f"repeated characters or words; the same once repetition is removed "
                          f"({lexicon.dedupe_han(a)})", element="han"))
-    if core_a == core_b:
+    if core_a == core_b and (not stripped_a or not stripped_b or len(core_a) >= 2):
+        # both stripped to one character (佳美 / 优美 → 美) is no earlier mark plus a word
         hits.extend(_descriptive_hits(_extra_words(stripped_a, stripped_b), core_a, "han"))
     if len(a) >= 3 and len(b) >= 3 and len(a) == len(b):
         diff = [k for k, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
@@ -190,7 +195,7 @@ def _han_pair(q: MarkKeys, e: MarkKeys, fams: frozenset[str]) -> _Pair:
                          f"same or similar pronunciation ({pair.sound:.2f}) and similar shape ({pair.shape:.2f})",
                          element="han"))
     elif same_length_alike and pair.shape >= SHAPE_SIMILAR_HAN_ALONE and \
-            all(char_similarity(x, y) >= CHAR_SHAPE_SIMILAR for x, y in zip(a, b, strict=True)):
+            all(char_similarity(x, y) >= CHAR_SHAPE_ALONE for x, y in zip(a, b, strict=True)):
         hits.append(_hit("TM-R5", f"读音不同但字形近似（{pair.shape:.2f}）",
                          f"different sound but similar shape ({pair.shape:.2f})", element="han"))
     if lexicon.same_meaning(meaning_a, meaning_b) and core_a != core_b:
@@ -287,7 +292,8 @@ def _latin_pair(q: MarkKeys, e: MarkKeys, fams: frozenset[str]) -> _Pair:
                          f"repeated letters or words; the same once repetition is removed ({shown_a} / {shown_b})",
                          element="latin"))
     joined_a, joined_b = "".join(core_a), "".join(core_b)
-    if (stripped_a or stripped_b) and (joined_a == joined_b or _lemma_join(core_a) == _lemma_join(core_b)):
+    if (stripped_a or stripped_b) and (joined_a == joined_b or _lemma_join(core_a) == _lemma_join(core_b)) and \
+            (not stripped_a or not stripped_b or len(joined_a) >= 4):
         hits.extend(_descriptive_hits(_extra_words(stripped_a, stripped_b), " ".join(core_a).upper(), "latin"))
     distance = Levenshtein.distance(a, b)
     if distance == 1 and min(len(a), len(b)) >= 4:

@@ -15,6 +15,7 @@ import multiprocessing
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from hashlib import blake2b
 from itertools import islice, product
 from pathlib import Path
@@ -23,7 +24,7 @@ import numpy as np
 
 from . import lexicon
 from .glyph import four_corner
-from .keys import MarkKeys, mark_keys
+from .keys import MarkKeys, build_keys, mark_keys
 from .phonetic import char_readings, fold_syllable
 
 TERM_WIDTH = 20
@@ -37,32 +38,52 @@ _WHOLE_PREFIXES = ("hs:", "hd:", "hc:", "lj:", "ls:", "lc:", "ld:", "pa:", "d:",
 MAX_DF_SHARE = 0.08
 """Terms found in more than this share of the marks are too common to pick candidates and are skipped."""
 
+POSTINGS_BUDGET = 150_000
+"""Postings merged in full per query (rarest terms first); commoner terms only re-score those candidates."""
+
+TERMS_VERSION = 2
+"""Bumped whenever :func:`index_terms` or the hashing changes, so that a saved index of older terms is refused."""
+
 LENGTH_NORM = 0.3
 """Scores are divided by (terms of the mark) ** this, so that long marks do not win on term count alone."""
 
 
+@lru_cache(maxsize=65536)
+def _char_terms(ch: str) -> tuple[str, tuple[str, ...]]:
+    """(four-corner code, folded readings) of a character, for the index."""
+    return four_corner(ch), tuple(dict.fromkeys(fold_syllable(r) for r in char_readings(ch))) or (ch,)
+
+
 def _han_terms(k: MarkKeys, out: list[str]) -> None:
     han = k.han
-    out.extend("h1:" + ch for ch in han)
-    out.extend("h2:" + han[i:i + 2] for i in range(len(han) - 1))
-    out.extend("h3:" + han[i] + han[i + 2] for i in range(len(han) - 2))
-    out.append("hs:" + "".join(sorted(han)))
+    n = len(han)
+    out.extend(["h1:" + ch for ch in han])
+    if n > 1:
+        out.extend(["h2:" + han[i:i + 2] for i in range(n - 1)])
+        out.extend(["h3:" + han[i] + han[i + 2] for i in range(n - 2)])
+        out.append("hs:" + "".join(sorted(han)))
     out.append("hd:" + lexicon.dedupe_han(han))
-    out.append("hc:" + k.han_core)
-    corners = [four_corner(ch) for ch in han]
-    if len(han) == 1:
-        out.append("f1:" + corners[0])
-    out.extend("f2:" + corners[i] + corners[i + 1] for i in range(len(han) - 1) if corners[i] and corners[i + 1])
-    per_char = [tuple(dict.fromkeys(fold_syllable(r) for r in char_readings(ch))) or (ch,) for ch in han]
-    _syllable_terms(per_char, out)
+    if k.han_core != han:
+        out.append("hc:" + k.han_core)
+    info = [_char_terms(ch) for ch in han]
+    if n == 1:
+        out.append("f1:" + info[0][0])
+    out.extend(["f2:" + info[i][0] + info[i + 1][0] for i in range(n - 1) if info[i][0] and info[i + 1][0]])
+    _syllable_terms([readings for _, readings in info], out)
 
 
 def _syllable_terms(per_char: list[tuple[str, ...]], out: list[str]) -> None:
+    """Every reading of each character, bigrams and whole readings of the commonest readings (plus one more
+    combination for polyphones)."""
     for options in per_char:
-        out.extend("p1:" + s for s in options)
-    for i in range(len(per_char) - 1):
-        out.extend("p2:" + x + " " + y for x, y in islice(product(per_char[i], per_char[i + 1]), 6))
-    out.extend("pa:" + " ".join(combo) for combo in islice(product(*per_char), 4))
+        out.extend(["p1:" + s for s in options])
+    first = [options[0] for options in per_char]
+    out.extend(["p2:" + first[i] + " " + first[i + 1] for i in range(len(first) - 1)])
+    out.append("pa:" + " ".join(first))
+    if any(len(options) > 1 for options in per_char):
+        second = next(islice(product(*per_char), 1, 2), None)
+        if second:
+            out.append("pa:" + " ".join(second))
 
 
 def index_terms(k: MarkKeys) -> list[str]:
@@ -76,9 +97,12 @@ def index_terms(k: MarkKeys) -> list[str]:
         padded = f"^{letters}$"
         out.extend("l3:" + padded[i:i + 3] for i in range(len(padded) - 2))
         out.extend("lw:" + stem for stem in k.lemmas)
-        out.append("ls:" + " ".join(sorted(k.lemmas)))
-        out.append("lc:" + "".join(lexicon.lemma(w) for w in k.latin_core))
-        out.append("ld:" + " ".join(lexicon.dedupe_words(k.latin_words)))
+        if len(k.lemmas) > 1:
+            out.append("ls:" + " ".join(sorted(k.lemmas)))
+        out.append("lc:" + "".join([lexicon.lemma(w) for w in k.latin_core]))
+        deduped = lexicon.dedupe_words(k.latin_words)
+        if deduped != k.latin_words:
+            out.append("ld:" + " ".join(deduped))
         out.extend("dm:" + key for key in k.metaphone)
         if 4 <= len(letters) <= 12:
             out.extend("lx:" + letters[:i] + letters[i + 1:] for i in range(len(letters)))
@@ -90,12 +114,13 @@ def index_terms(k: MarkKeys) -> list[str]:
         out.append("pa:" + " ".join(k.digit_pinyin))
     if k.numeral_digits:
         out.append("d:" + k.numeral_digits)
-    out.extend("t:" + concept for concept in sorted(k.translations))
+    if k.han_meaning or k.latin_meaning:
+        out.extend(["t:" + concept for concept in sorted(k.translations)])
     return list(dict.fromkeys(out))
 
 
 def _fit(term: str) -> str:
-    return term if len(term) <= TERM_WIDTH else "~" + blake2b(term.encode(), digest_size=11).hexdigest()
+    return "~" + blake2b(term.encode(), digest_size=9).hexdigest()
 
 
 def hash_terms(terms: list[str]) -> np.ndarray:
@@ -103,7 +128,8 @@ def hash_terms(terms: list[str]) -> np.ndarray:
     finaliser; vectorised, stable across processes and runs."""
     if not terms:
         return np.zeros(0, dtype=np.uint64)
-    units = np.array([_fit(t) for t in terms], dtype=f"<U{TERM_WIDTH}").view(np.uint32)
+    units = np.array([t if len(t) <= TERM_WIDTH else _fit(t) for t in terms], dtype=f"<U{TERM_WIDTH}")
+    units = units.view(np.uint32)
     units = units.reshape(len(terms), TERM_WIDTH)
     h = np.full(len(terms), 0xCBF29CE484222325, dtype=np.uint64)
     prime = np.uint64(0x100000001B3)
@@ -125,12 +151,11 @@ def _weights_of(terms: list[str]) -> np.ndarray:
 
 def _chunk_terms(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """(term hashes, terms per mark) of a chunk of mark texts."""
-    build_keys = mark_keys.__wrapped__
     terms: list[str] = []
     counts = np.empty(len(texts), dtype=np.int32)
     with paused_gc():
         for n, text in enumerate(texts):
-            mark_terms = index_terms(build_keys(text))
+            mark_terms = index_terms(build_keys(text, for_index=True))
             counts[n] = len(mark_terms)
             terms.extend(mark_terms)
     return hash_terms(terms), counts
@@ -240,18 +265,30 @@ class ClearanceIndex:
         found = self.term_hashes[slots] == hashes
         n = len(self.ids)
         max_df = max(50, int(MAX_DF_SHARE * n))
-        parts, weights = [], []
+        terms_found = []
         for slot, multiplier in zip(slots[found], multipliers[found], strict=True):
-            start, end = self.offsets[slot], self.offsets[slot + 1]
-            df = end - start
-            if df > max_df:
-                continue
-            parts.append(self.postings[start:end])
-            weights.append(np.full(df, multiplier * math.log(1 + n / df), dtype=np.float32))
-        if not parts:
+            start, end = int(self.offsets[slot]), int(self.offsets[slot + 1])
+            if end - start <= max_df:
+                terms_found.append((end - start, start, end, float(multiplier) * math.log(1 + n / (end - start))))
+        if not terms_found:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        terms_found.sort()
+        # MaxScore-like: the rarest terms, up to a budget of postings, choose the candidates; the commoner terms
+        # only add their weight to candidates already chosen (a binary search in their sorted postings).
+        parts, weights, touched, k = [], [], 0, 0
+        while k < len(terms_found) and (k == 0 or touched + terms_found[k][0] <= POSTINGS_BUDGET):
+            df, start, end, weight = terms_found[k]
+            parts.append(self.postings[start:end])
+            weights.append(np.full(df, weight, dtype=np.float32))
+            touched += df
+            k += 1
         rows, inverse = np.unique(np.concatenate(parts), return_inverse=True)
-        scores = np.bincount(inverse, weights=np.concatenate(weights)).astype(np.float32) * self._norm[rows]
+        scores = np.bincount(inverse, weights=np.concatenate(weights)).astype(np.float32)
+        for _, start, end, weight in terms_found[k:]:
+            posting = self.postings[start:end]
+            at = np.minimum(np.searchsorted(posting, rows), len(posting) - 1)
+            scores += weight * (posting[at] == rows)
+        scores *= self._norm[rows]
         if len(rows) > limit:
             top = np.argpartition(-scores, limit - 1)[:limit]
             rows, scores = rows[top], scores[top]
@@ -261,11 +298,16 @@ class ClearanceIndex:
     def save(self, path: str | Path) -> None:
         """Write the index as one uncompressed ``.npz`` file."""
         np.savez(path, ids=self.ids, term_hashes=self.term_hashes, offsets=self.offsets, postings=self.postings,
-                 lengths=self.lengths, version=np.array([1]))
+                 lengths=self.lengths, version=np.array([TERMS_VERSION]))
 
     @classmethod
     def load(cls, path: str | Path) -> "ClearanceIndex":
+        """Read an index written by :meth:`save`; one made with other term definitions is refused, since its
+        hashes no longer match the queries' (rebuild it)."""
         with np.load(path) as data:
+            version = int(data["version"][0]) if "version" in data else 0
+            if version != TERMS_VERSION:
+                raise ValueError(f"{path}: index terms version {version}, this code makes {TERMS_VERSION}; rebuild")
             return cls(data["ids"], data["term_hashes"], data["offsets"], data["postings"], data["lengths"])
 
     @property
@@ -282,4 +324,4 @@ def _chain(first, rest):
 
 def _warm_up() -> None:
     """Load the tables once in the parent so forked workers share them."""
-    index_terms(mark_keys.__wrapped__("超鹰 CAOYIN 153 apple"))
+    index_terms(build_keys("超鹰 CAOYIN 153 apple", for_index=True))

@@ -9,15 +9,16 @@ from ipoffice.core.text import fold, to_halfwidth, to_simplified
 
 from . import lexicon
 from .phonetic import (
+    MAX_READINGS,
     char_readings,
     digits_pinyin,
     digits_to_han,
     fold_syllable,
     han_to_digits,
     metaphone_keys,
-    pinyin_syllables,
     readings,
     segment_pinyin,
+    segmentations,
 )
 
 _TOKENS = re.compile(r"[a-z]+(?:['’][a-z]+)*|[\u3400-\u4dbf\u4e00-\u9fff〇]|[0-9]")
@@ -82,6 +83,8 @@ class MarkKeys:
         cards = [" ".join(r) for r in self.pinyin]
         if self.latin_pinyin:
             cards.append(" ".join(self.latin_pinyin))
+            if self.han:  # other ways to read the letters as syllables: CAOYIN → CA O YIN
+                cards.extend(" ".join(s) for s in segmentations(self.latin, MAX_READINGS))
         if self.digit_pinyin:
             cards.append(" ".join(self.digit_pinyin))
         folded = [" ".join(fold_syllable(s) for s in card.split()) for card in cards]
@@ -112,6 +115,18 @@ class MarkKeys:
 def mark_keys(text: str) -> MarkKeys:
     """The search keys of a word mark. Traditional characters become simplified, full width half, letters lower
     case; the mark splits into a 汉字, a Latin and a digit element."""
+    return build_keys(text)
+
+
+_EVERY = None
+
+
+def build_keys(text: str, *, for_index: bool = False) -> MarkKeys:
+    """:func:`mark_keys` without the cache. ``for_index`` leaves out what :func:`index_terms` does not read (the
+    whole-mark reading combinations and the role of the letters), for building large indexes fast."""
+    global _EVERY
+    if _EVERY is None:
+        _EVERY = lexicon.families_for(None)
     folded = _fold(text)
     han, digits, words = [], [], []
     for token in _TOKENS.findall(folded):
@@ -126,11 +141,11 @@ def mark_keys(text: str) -> MarkKeys:
 
     elements = tuple(kind for kind, present in (("han", han_text), ("latin", latin_words), ("digits", digit_text))
                      if present)
-    han_readings = readings(han_text)
+    han_readings = readings(han_text) if not for_index else ()
     letters = "".join(latin_words)
     latin_pinyin = segment_pinyin(letters) if letters else None
     role = ""
-    if latin_words:
+    if latin_words and not for_index:
         if not han_text:
             role = "pinyin" if latin_pinyin else "word"
         else:
@@ -138,9 +153,8 @@ def mark_keys(text: str) -> MarkKeys:
     if role == "annotation":
         elements = tuple(kind for kind in elements if kind != "latin")
 
-    every = lexicon.families_for(None)
-    han_core, han_stripped = lexicon.strip_han(han_text, every) if han_text else ("", ())
-    latin_core, latin_stripped = lexicon.strip_latin(latin_words, every) if latin_words else ((), ())
+    han_core, han_stripped = lexicon.strip_han(han_text, _EVERY) if han_text else ("", ())
+    latin_core, latin_stripped = lexicon.strip_latin(latin_words, _EVERY) if latin_words else ((), ())
     return MarkKeys(
         text=text,
         folded=folded,
@@ -169,32 +183,11 @@ def _pinyin_role(han: str, letters: str, syllables: tuple[str, ...] | None) -> s
     if not syllables:
         return "word"
     per_char = [char_readings(ch) for ch in han]
-    for candidate in _segmentations(letters, len(han)):
+    candidates = [s for s in segmentations(letters) if len(s) == len(han)]
+    for candidate in candidates:
         if all(s in r for s, r in zip(candidate, per_char, strict=True)):
             return "annotation"
-    for candidate in _segmentations(letters, len(han)):
+    for candidate in candidates:
         if all(fold_syllable(s) in {fold_syllable(x) for x in r} for s, r in zip(candidate, per_char, strict=True)):
             return "variant"
     return "word"
-
-
-def _segmentations(letters: str, count: int) -> list[tuple[str, ...]]:
-    """Ways to split ``letters`` into exactly ``count`` pinyin syllables (at most a handful)."""
-    syllables = pinyin_syllables()
-    out: list[tuple[str, ...]] = []
-
-    def walk(start: int, acc: tuple[str, ...]):
-        if len(out) >= 8:
-            return
-        if start == len(letters):
-            if len(acc) == count:
-                out.append(acc)
-            return
-        if len(acc) >= count:
-            return
-        for end in range(start + 1, min(len(letters), start + 6) + 1):
-            if letters[start:end] in syllables:
-                walk(end, (*acc, letters[start:end]))
-
-    walk(0, ())
-    return out

@@ -131,6 +131,28 @@ def segment_pinyin(letters: str) -> tuple[str, ...] | None:
     return best[0]
 
 
+@lru_cache(maxsize=16384)
+def segmentations(letters: str, cap: int = 8) -> tuple[tuple[str, ...], ...]:
+    """Every way (at most ``cap``, fewest syllables first) to split letters into pinyin syllables, as examiners
+    make one pinyin card per reading: caoyin → (('cao', 'yin'), ('ca', 'o', 'yin'))."""
+    syllables = pinyin_syllables()
+    out: list[tuple[str, ...]] = []
+
+    def walk(start: int, acc: tuple[str, ...]) -> None:
+        if len(out) >= cap * 4:
+            return
+        if start == len(letters):
+            out.append(acc)
+            return
+        for end in range(min(len(letters), start + 6), start, -1):
+            if letters[start:end] in syllables:
+                walk(end, (*acc, letters[start:end]))
+
+    if letters and letters.isascii() and letters.isalpha() and len(letters) <= 30:
+        walk(0, ())
+    return tuple(sorted(out, key=len)[:cap])
+
+
 def is_pinyin(words: tuple[str, ...]) -> bool:
     """Whether every word of a Latin element segments into pinyin syllables."""
     return bool(words) and all(segment_pinyin(w) is not None for w in words)

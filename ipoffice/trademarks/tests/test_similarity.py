@@ -143,6 +143,15 @@ def test_keys_of_a_polyphonic_mark_with_a_pinyin_variant():
     assert keys.elements == ("han", "latin")
 
 
+def test_keys_give_every_syllable_split_of_pinyin_letters():
+    assert {"cao yin", "ca o yin"} <= set(mark_keys("超鹰CAOYIN").pinyin_keys)  # the guide's CA O YIN card
+
+
+def test_weak_words_need_an_earlier_mark_to_remain():
+    assert "TM-R13" not in compare_text("佳美", "优美").codes  # both stripped to 美: no earlier mark plus a word
+    assert "TM-R13" in compare_text("佳美", "美").codes
+
+
 def test_keys_where_the_pinyin_does_not_match_the_reading():
     keys = mark_keys("唐钟TANGZONG")
     assert {"tang zhong", "tang zong"} <= set(keys.pinyin_keys)  # pinyin cards
