@@ -125,34 +125,41 @@ def _ids(patents: Iterable) -> list[int]:
     return [p if isinstance(p, int) else p.pk for p in patents]
 
 
-def build_documents(ids: list[int]) -> list[Document]:
-    """The token streams of the patents with these ids, read from the database."""
-    rows = Patent.objects.filter(pk__in=ids).values_list(
-        "pk", "office", "kind", "title", "titles", "abstract", "abstracts", "first_claim", "application_number",
-        "publication_number", "grant_number")
+def document_rows(ids: list[int]) -> list[tuple]:
+    """What the index needs of these patents, as plain tuples (picklable, for worker processes)."""
     names = {}
     for patent_id, role, name in (Party.objects.filter(patent_id__in=ids).order_by("patent_id", "role", "sequence")
                                   .values_list("patent_id", "role", "name")):
         names.setdefault(patent_id, {}).setdefault(role, []).append(name)
-    documents = []
-    for pk, office, kind, title, titles, abstract, abstracts, claim, app, pub, grant in rows:
-        parties = names.get(pk, {})
-        title_text = " ".join(dict.fromkeys([title, *(v for v in (titles or {}).values() if isinstance(v, str))]))
-        abstract_text = " ".join(dict.fromkeys(
-            [abstract, *(v for v in (abstracts or {}).values() if isinstance(v, str))]))
-        documents.append(Document(
-            id=pk,
-            title=t.analyse_text(title_text, _LIMITS["title"]),
-            abstract=t.analyse_text(abstract_text, _LIMITS["abstract"]),
-            claims=t.analyse_text(claim or "", _LIMITS["claims"]),
-            applicant=t.analyse_names(parties.get("applicant", [])),
-            inventor=t.analyse_names(parties.get("inventor", [])),
-            agency=t.analyse_names(parties.get("agency", [])),
-            agent=t.analyse_names(parties.get("agent", [])),
-            numbers=t.number_tokens(office, kind, [app, pub, grant]),
-            applicant_names=parties.get("applicant", []),
-        ))
-    return documents
+    rows = Patent.objects.filter(pk__in=ids).values_list(
+        "pk", "office", "kind", "title", "titles", "abstract", "abstracts", "first_claim", "application_number",
+        "publication_number", "grant_number")
+    return [(*row, names.get(row[0], {})) for row in rows]
+
+
+def make_document(row: tuple) -> Document:
+    """The token streams of one row of :func:`document_rows` (pure: no database)."""
+    pk, office, kind, title, titles, abstract, abstracts, claim, app, pub, grant, parties = row
+    title_text = " ".join(dict.fromkeys([title, *(v for v in (titles or {}).values() if isinstance(v, str))]))
+    abstract_text = " ".join(dict.fromkeys(
+        [abstract, *(v for v in (abstracts or {}).values() if isinstance(v, str))]))
+    return Document(
+        id=pk,
+        title=t.analyse_text(title_text, _LIMITS["title"]),
+        abstract=t.analyse_text(abstract_text, _LIMITS["abstract"]),
+        claims=t.analyse_text(claim or "", _LIMITS["claims"]),
+        applicant=t.analyse_names(parties.get("applicant", [])),
+        inventor=t.analyse_names(parties.get("inventor", [])),
+        agency=t.analyse_names(parties.get("agency", [])),
+        agent=t.analyse_names(parties.get("agent", [])),
+        numbers=t.number_tokens(office, kind, [app, pub, grant]),
+        applicant_names=parties.get("applicant", []),
+    )
+
+
+def build_documents(ids: list[int]) -> list[Document]:
+    """The token streams of the patents with these ids, read from the database."""
+    return [make_document(row) for row in document_rows(ids)]
 
 
 # ---------------------------------------------------------------------------------------------------- compiling
@@ -187,7 +194,7 @@ class _Compiler:
         if isinstance(cond, _Sql):
             return cond
         sql, params = self.backend.fts_condition(cond.target, cond.expr)
-        return _Sql(f"NOT ({sql})", params) if cond.negated else _Sql(sql, params)
+        return _Sql(f"NOT COALESCE({sql}, false)", params) if cond.negated else _Sql(sql, params)
 
     def node(self, node, negated: bool):
         if isinstance(node, q.All):
@@ -196,8 +203,8 @@ class _Compiler:
             inner = self.node(node.child, not negated)
             if isinstance(inner, _Fts) and not inner.negated:
                 return _Fts(inner.target, inner.expr, negated=True)
-            inner = self.as_sql(inner)
-            return _Sql(f"NOT ({inner.sql})", inner.params)
+            inner = self.as_sql(inner)  # NULL (a patent missing from the index) is false, and NOT of it true
+            return _Sql(f"NOT COALESCE(({inner.sql}), false)", inner.params)
         if isinstance(node, q.Range):
             return self.date_range(node)
         if isinstance(node, q.Term):
@@ -513,10 +520,25 @@ def _fts_quote(token: str) -> str:
     return '"' + token.replace('"', '""') + '"'
 
 
+FTS_TRIGGER = (f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_delete AFTER DELETE ON patents_patent "
+               f"BEGIN DELETE FROM {FTS_TABLE} WHERE rowid = old.id; END")
+
+
+def ensure_sqlite_trigger() -> None:
+    """Put back the trigger that drops deleted patents from the index: SQLite loses a table's triggers when a
+    migration rebuilds the table (as any ``AddField`` with a default does). A no-op when it is there (one look
+    at the schema); not remembered, since a rolled-back transaction takes a new trigger away again."""
+    with connection.cursor() as cursor:
+        cursor.execute(FTS_TRIGGER)
+
+
 class SqliteFtsBackend(SqlBackend):
     """The embedded backend: SQLite FTS5 over the token streams, filters in SQL on the normal tables."""
 
     vendor = "sqlite"
+
+    def __init__(self):
+        ensure_sqlite_trigger()
 
     def target(self, field: str) -> str:
         return "fts"
@@ -674,7 +696,7 @@ class PostgresBackend(SqlBackend):
         return f"({positive} & !{negative})"
 
     def fts_condition(self, target, expr):
-        return f"COALESCE(s.{target} @@ %s::tsquery, false)", [expr]
+        return f"s.{target} @@ %s::tsquery", [expr]
 
     def base_joins(self):
         return f"LEFT JOIN {PG_TABLE} s ON s.patent_id = p.id"

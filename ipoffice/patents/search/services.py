@@ -9,6 +9,11 @@ from .query import QueryError, field_query, parse
 
 __all__ = ["QueryError", "search_patents", "result_as_dict", "hit_as_dict"]
 
+#: The fields of the patents loaded with the hits (others load on access).
+HIT_FIELDS = ("office", "application_number", "application_date", "publication_number", "publication_date",
+              "grant_number", "grant_date", "kind", "patent_type", "title", "abstract", "ipc_main", "cpc_main",
+              "legal_status", "family_id", "region__code", "region__name", "region__level", "region__parent_id")
+
 
 def search_patents(query_text: str, *, filters=None, sort: str = "relevance", facets=True, page: int = 1,
                    page_size: int = 20, one_per_family: bool = False) -> SearchResult:
@@ -28,7 +33,8 @@ def search_patents(query_text: str, *, filters=None, sort: str = "relevance", fa
                     field_query(name, str(item))
     result = get_backend().search(tree, filters=filters, sort=sort, facets=facets, page=page, page_size=page_size,
                                   one_per_family=one_per_family)
-    patents = Patent.objects.filter(pk__in=[h.id for h in result.hits]).select_related("region").prefetch_related(
+    patents = Patent.objects.filter(pk__in=[h.id for h in result.hits]).only(*HIT_FIELDS).select_related(
+        "region").prefetch_related(
         Prefetch("parties", queryset=Party.objects.filter(role=Party.Role.APPLICANT).order_by("sequence"),
                  to_attr="applicants"))
     by_id = {p.pk: p for p in patents}

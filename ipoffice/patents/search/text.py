@@ -75,10 +75,13 @@ def to_simplified(text: str) -> str:
     return _t2s.convert(text)
 
 
+_ACCENTED = re.compile(r"[\u00c0-\u024f\u1e00-\u1eff]")
+
+
 def fold(text: str) -> str:
     """Half width, simplified, lower case; accents are taken off Latin letters."""
     text = to_simplified(unicodedata.normalize("NFKC", text or "")).lower()
-    if not text.isascii():
+    if _ACCENTED.search(text):
         text = "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
         text = unicodedata.normalize("NFC", text)
     return text
@@ -127,21 +130,31 @@ def _split_run(run: str):
         yield run[pos:]
 
 
-def _cut(text: str):
+@lru_cache(maxsize=500_000)
+def _piece(piece: str) -> tuple[tuple[tuple[str, bool], ...], bool]:
+    """The tokens of one jieba piece, each with whether it is Chinese, and whether the piece is all token
+    characters (no space or punctuation in it or around it)."""
+    runs = _RUN.findall(piece)
+    parts = tuple((part, True) if _HAN.match(part) else (stem(part), False)
+                  for run in runs for part in _split_run(run))
+    return parts, len(runs) == 1 and runs[0] == piece
+
+
+def _cut(text: str) -> list[tuple[str, bool]]:
     """(token, joined) for the precise stream: ``joined`` when the token follows the previous one with nothing
     between them in the text (both Chinese)."""
+    out = []
     previous_han = False
     for piece in rjieba.cut(fold(text)):
-        runs = _RUN.findall(piece)
-        if not runs or runs[0] != piece:
+        parts, clean = _piece(piece)
+        if not clean:
             previous_han = False
-        for run in runs:
-            for part in _split_run(run):
-                han = bool(_HAN.match(part))
-                yield (part if han else stem(part)), han and previous_han
-                previous_han = han
-        if runs and runs[-1] != piece:
+        for token, han in parts:
+            out.append((token, han and previous_han))
+            previous_han = han
+        if not clean:
             previous_han = False
+    return out
 
 
 def words(text: str) -> list[str]:
@@ -164,21 +177,26 @@ def bridging_words(left: str, right: str) -> tuple[str, ...]:
 
 def analyse_text(text: str, limit: int = 5000) -> list[str]:
     """The index stream of a text field: precise tokens, :data:`SEP`, extra tokens (see the module docstring)."""
-    cut = list(_cut(text))[:limit]
+    cut = _cut(text)[:limit]
     precise = [token for token, _joined in cut]
-    candidates = []
-    for i, (token, joined) in enumerate(cut):
-        if joined:
-            candidates.extend(bridging_words(cut[i - 1][0], token))
-        if len(token) > 1 and _HAN.match(token):
-            candidates.extend(sub_words(token))
-    extras = []
     seen = set(precise)
-    for word in dict.fromkeys(candidates):
-        if word not in seen:
-            seen.add(word)
-            extras.append(word)
-    for word in [w for w in dict.fromkeys(precise) if len(w) > 1 and _HAN.match(w)] + extras[:]:
+    extras = []
+    chinese = []
+    previous = ""
+    for token, joined in cut:
+        if joined:
+            for word in bridging_words(previous, token):
+                if word not in seen:
+                    seen.add(word)
+                    extras.append(word)
+        previous = token
+        if len(token) > 1 and _HAN.match(token):
+            chinese.append(token)
+            for word in sub_words(token):
+                if word not in seen:
+                    seen.add(word)
+                    extras.append(word)
+    for word in (*chinese, *extras):
         candidate = pinyin_token(word)
         if candidate not in seen:
             seen.add(candidate)
