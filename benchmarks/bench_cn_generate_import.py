@@ -1,0 +1,114 @@
+"""Time the CN patent generator and the import of what it writes, for N records.
+
+Run:
+    python benchmarks/bench_cn_generate_import.py [--sizes 10000 100000] [--import-format csv]
+        SQLite (the default): a fresh database file per size under --dir (default /tmp/ipoffice-bench-cn)
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ipoffice_bench_cn python benchmarks/bench_cn_generate_import.py
+        PostgreSQL: a fresh database per size, DATABASE_URL's name with the size appended (dropped first)
+
+Per size: the generator writes the records as CSV, XLSX and XML (each timed on its own: records/s over wall
+time and per CPU second); then ``import_file`` reads the chosen format into the empty registry (entities,
+districts, search index and all: docs/s) and reads it once more (every record unchanged). The machine's other
+load shows in wall time; CPU time is the steadier figure. Prints only; no asserts.
+"""
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def database_url(size: int, directory: Path) -> str:
+    base = os.environ.get("DATABASE_URL", "")
+    if base.startswith("postgres"):
+        head, _, name = base.rpartition("/")
+        return f"{head}/{name or 'ipoffice_bench_cn'}_{size}"
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"cn-{size}.sqlite3"
+    path.unlink(missing_ok=True)
+    return f"sqlite:///{path}"
+
+
+def fresh_postgres_database(url: str) -> None:
+    import psycopg
+
+    head, _, name = url.rpartition("/")
+    with psycopg.connect(f"{head}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def timed(fn):
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = fn()
+    return result, time.perf_counter() - wall, time.process_time() - cpu
+
+
+def rate(count: int, wall: float, cpu: float) -> str:
+    return f"{count / wall:>8,.0f}/s wall {count / cpu:>8,.0f}/s CPU ({wall:6.1f} s)"
+
+
+def run_one(size: int, seed: int, import_format: str, out: Path) -> None:
+    from django.core.management import call_command
+    from django.db import connection
+
+    from ipoffice.patents import generator
+    from ipoffice.patents.importing import import_file
+
+    call_command("setup", stdout=open(os.devnull, "w"))
+    vendor = connection.vendor
+    version = connection.cursor().connection.info.server_version if vendor == "postgresql" else None
+    engine = f"PostgreSQL {version // 10000}.{version % 100}" if version else \
+        f"SQLite {__import__('sqlite3').sqlite_version}"
+    reference = generator.load_reference()
+    print(f"\n{engine}: {size:,} generated CN patents (IPC: {Path(reference.ipc_source).name}; "
+          f"districts: {reference.region_source})")
+    shutil.rmtree(out, ignore_errors=True)
+    paths = {}
+    for fmt in ("csv", "xlsx", "xml"):
+        summary, wall, cpu = timed(lambda fmt=fmt: generator.generate(
+            out / fmt, size, seed, formats=[fmt], per_file=10000, reference=reference))
+        paths[fmt] = summary.paths[fmt]
+        megabytes = sum(p.stat().st_size for p in paths[fmt]) / 1e6
+        print(f"  generate {fmt:<4} {rate(size, wall, cpu)}  {megabytes:7.1f} MB in {len(paths[fmt])} file(s)")
+    for label in ("import", "re-import"):
+        manifests, wall, cpu = timed(lambda: [import_file(p) for p in paths[import_format]])
+        read = sum(m.read for m in manifests)
+        counts = {k: sum(getattr(m, k) for m in manifests) for k in ("created", "updated", "unchanged", "rejected")}
+        failed = [m.error for m in manifests if m.status != "done"]
+        print(f"  {label:<9} {import_format:<4} {rate(read, wall, cpu)}  {counts}" + (f" FAILED {failed}" if failed
+                                                                                      else ""))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10000, 100000])
+    parser.add_argument("--import-format", choices=["csv", "xlsx", "xml"], default="csv")
+    parser.add_argument("--seed", type=int, default=2016)
+    parser.add_argument("--dir", type=Path, default=Path("/tmp/ipoffice-bench-cn"))
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        url = database_url(args.one, args.dir)
+        if url.startswith("postgres"):
+            fresh_postgres_database(url)
+        os.environ["DATABASE_URL"] = url
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipoffice.settings")
+        sys.path.insert(0, str(ROOT))
+        import django
+
+        django.setup()
+        run_one(args.one, args.seed, args.import_format, args.dir / f"files-{args.one}")
+        return
+    for size in args.sizes:  # one process per size: Django reads its settings once per process
+        subprocess.run([sys.executable, __file__, "--one", str(size), "--seed", str(args.seed), "--import-format",
+                        args.import_format, "--dir", str(args.dir)], check=True)
+
+
+if __name__ == "__main__":
+    main()
