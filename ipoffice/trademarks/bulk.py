@@ -13,7 +13,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from simple_history.utils import bulk_create_with_history
 
 from ipoffice.core.errors import DataError
@@ -24,7 +24,7 @@ from ipoffice.regions.services import resolve_addresses
 
 from .importers.base import RecordError
 from .importers.fmt_cn_register import COLUMNS, REQUIRED, header_map, parse_row
-from .importing import _children, _fields
+from .importing import _fields, goods_rows
 from .models import Trademark, TrademarkEvent, TrademarkGoods, TrademarkParty
 
 BATCH = 5000
@@ -148,20 +148,39 @@ def _write(batch, columns, owners: Owners, source: str, counts: dict) -> None:
         for mark in marks:
             mark.pk = ids[mark.application_number]
     parties, goods, events = [], [], []
+    no_details = TrademarkEvent._meta.get_field("details").get_db_prep_save({}, connection)
     for mark, (record, _digest) in zip(marks, unique, strict=True):
-        p, g, e = _children(mark, record)
-        for party in p:
+        sequence: dict[str, int] = {}
+        for party in record.parties:
+            entity_id = region_id = None
             if party.role in (TrademarkParty.Role.OWNER, TrademarkParty.Role.AGENT):
-                party.entity_id, region = owners.get(party.name)
+                entity_id, region = owners.get(party.name)
                 if party.role == TrademarkParty.Role.OWNER:
-                    party.region_id = region
-        parties += p
-        goods += g
-        events += e
-    TrademarkParty.objects.bulk_create(parties, batch_size=5000)
-    TrademarkGoods.objects.bulk_create(goods, batch_size=5000)
-    TrademarkEvent.objects.bulk_create(events, batch_size=5000)
+                    region_id = region
+            number = sequence[party.role] = sequence.get(party.role, -1) + 1
+            parties.append((mark.pk, party.role, number, party.name[:300], party.name_en[:300], party.address[:500],
+                            (party.country or "")[:2].upper(), party.capacity[:100], entity_id, region_id))
+        goods += [(mark.pk, i, *row) for i, row in enumerate(goods_rows(mark.edition or None, record))]
+        events += [(mark.pk, x.date, x.code[:20], x.description[:500], no_details if not x.details else
+                    TrademarkEvent._meta.get_field("details").get_db_prep_save(x.details, connection))
+                   for x in record.events]
+    _insert(TrademarkParty, ["trademark", "role", "sequence", "name", "name_en", "address", "country", "capacity",
+                             "entity", "region"], parties)
+    _insert(TrademarkGoods, ["trademark", "sequence", "class_number", "group_code", "item_code", "name"], goods)
+    _insert(TrademarkEvent, ["trademark", "date", "code", "description", "details"], events)
     counts["created"] += len(marks)
+
+
+def _insert(model, fields: list[str], rows: list[tuple]) -> None:
+    """Plain multi-row inserts (no model instances: most of a bulk load's time would go to building them)."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(model._meta.get_field(f).column) for f in fields)
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 5000):
+            cursor.executemany(sql, rows[start:start + 5000])
 
 
 def rows_with_header(rows: Iterable[list[str]]) -> Iterator[list[str]]:

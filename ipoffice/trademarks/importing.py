@@ -137,11 +137,11 @@ def _fields(record: ParsedMark, source: str, fmt: str) -> dict:
     }
 
 
-def _goods(mark: Trademark, record: ParsedMark) -> list[TrademarkGoods]:
+def goods_rows(edition: str | None, record: ParsedMark) -> list[tuple[int, str, str, str]]:
+    """(class, similar group, item code, name) of each designated good, completed from the edition's table."""
     rows = []
-    edition = mark.edition or None
     groups = list(record.extra.get("groups") or [])
-    for i, goods in enumerate(record.goods):
+    for goods in record.goods:
         code, group, number = goods.item_code, goods.group_code, goods.class_number
         if edition and (code or goods.name) and not group:
             found = classification.item_by_code(code, edition) if code else None
@@ -150,9 +150,14 @@ def _goods(mark: Trademark, record: ParsedMark) -> list[TrademarkGoods]:
                 code, group, number = found
         if not group and len(groups) == 1 and groups[0][:2] == f"{number:02d}":
             group = groups[0]
-        rows.append(TrademarkGoods(trademark=mark, sequence=i, class_number=number, group_code=group[:4],
-                                   item_code=code[:8], name=goods.name))
+        rows.append((number, group[:4], code[:8], goods.name))
     return rows
+
+
+def _goods(mark: Trademark, record: ParsedMark) -> list[TrademarkGoods]:
+    return [TrademarkGoods(trademark=mark, sequence=i, class_number=number, group_code=group, item_code=code,
+                           name=name) for i, (number, group, code, name) in
+            enumerate(goods_rows(mark.edition or None, record))]
 
 
 def _children(mark: Trademark, record: ParsedMark) -> tuple[list, list, list]:
