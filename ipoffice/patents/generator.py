@@ -291,7 +291,6 @@ INGREDIENTS = ["聚丙烯", "改性树脂", "玻璃纤维", "阻燃剂", "抗氧
                "去离子水", "乳化剂", "植物提取物", "稳定剂"]
 DESIGN_POINTS = ["形状", "形状与图案的结合", "形状与色彩的结合"]
 LICENCE_TYPES = ["普通许可", "普通许可", "普通许可", "独占许可", "排他许可"]
-PARTY_KINDS = ["企业", "大专院校", "科研单位", "个人", "机关团体"]
 PUBLIC_BODIES = ["质量技术监督", "农业技术推广", "环境监测", "水利技术", "疾病预防控制", "检验检测"]
 
 
@@ -1095,10 +1094,6 @@ def _event(what: str, day: int) -> tuple:
 # ------------------------------------------------------------------------------------------------- writers
 
 
-def _iso(value: date | None) -> str:
-    return value.isoformat() if value else ""
-
-
 _NO_PRIORITY = ["", "", "", "", ""]  # 优先权 … PCT进入国家阶段日
 _NO_DEALS = ["0", "", "", "0", "", "", "0", "", ""]  # 转让次数 … 质权人
 
@@ -1144,15 +1139,16 @@ def csv_row(r: CNPatent, as_of: date = AS_OF) -> list[str]:
     return row
 
 
-def _csv_lines(rows: list, writer) -> Iterator[str]:
+def _csv_lines(rows: list) -> Iterator[str]:
     """CSV lines: joined directly when no field needs quoting (the usual case), else by the csv module."""
     buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
     for row in rows:
         line = ",".join(row)
         if line.count(",") == len(row) - 1 and '"' not in line and "\n" not in line and "\r" not in line:
             yield line + "\r\n"
         else:
-            csv.writer(buffer, lineterminator="\r\n").writerow(row)
+            writer.writerow(row)
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
@@ -1313,7 +1309,7 @@ class Writers:
             handle = path.open("w", encoding="utf-8-sig", newline="")
             self._csv = (handle, csv.writer(handle, lineterminator="\r\n"))
             self._csv[1].writerow(COLUMNS)
-        self._csv[0].write("".join(_csv_lines(self._rows, self._csv[1])))
+        self._csv[0].write("".join(_csv_lines(self._rows)))
         self._rows = []
         self.seconds["csv"] += time.perf_counter() - start
 
