@@ -70,7 +70,7 @@ def main():
     print(f"re-import of the same file: {again.unchanged:,} unchanged in {time.perf_counter() - start:.1f} s")
 
     start = time.perf_counter()
-    clearance_index(rebuild=True)
+    clearance_index(rebuild=True, workers=None)
     print(f"clearance index over {Trademark.objects.count():,} marks: built in {time.perf_counter() - start:.1f} s")
     texts = [row[5] for row in MarkGenerator(seed=99).chunk(0, args.queries)]
     timings = []

@@ -112,8 +112,12 @@ def index_rows():
         chunk_size=20000)
 
 
-def clearance_index(*, rebuild: bool = False):
-    """The candidate index over the register: from memory, else from the disk cache, else built and saved."""
+def clearance_index(*, rebuild: bool = False, workers: int | None = 1):
+    """The candidate index over the register: from memory, else from the disk cache, else built and saved.
+
+    Built in the calling process by default (as in a web request); ``ipoffice trademarks index`` builds it on
+    every core, which a register of millions of marks needs: run it after each import.
+    """
     engine = similarity_engine()
     fingerprint = register_fingerprint()
     alias = connection.alias + str(connection.settings_dict.get("NAME"))
@@ -129,7 +133,7 @@ def clearance_index(*, rebuild: bool = False):
             except Exception:  # a cache from another version of the engine: rebuild it
                 index = None
         if index is None:
-            index = engine.ClearanceIndex.build(index_rows())
+            index = engine.ClearanceIndex.build(index_rows(), workers=workers)
             for old in path.parent.glob(path.name.rsplit("-", 1)[0] + "-*.idx"):
                 old.unlink(missing_ok=True)
             try:

@@ -65,7 +65,7 @@ class ClearanceIndex:
         self.rows = [(mark_id, mark_keys(text)) for mark_id, text in rows]
 
     @classmethod
-    def build(cls, rows):
+    def build(cls, rows, *, workers=None, chunk=20000):
         return cls(list(rows))
 
     def candidates(self, query: MarkKeys, limit: int) -> list[int]:

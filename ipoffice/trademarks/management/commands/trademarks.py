@@ -122,6 +122,6 @@ class Command(SubcommandCommand):
         from ipoffice.trademarks.services import clearance_index
 
         started = time.perf_counter()
-        clearance_index(rebuild=True)
+        clearance_index(rebuild=True, workers=None)
         self.stdout.write(f"clearance index rebuilt in {time.perf_counter() - started:.1f} s")
 
