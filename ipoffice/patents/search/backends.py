@@ -178,6 +178,8 @@ class _Fts:
 class _Sql:
     sql: str
     params: list
+    parts: list | None = None  # the conditions ANDed, when this is a conjunction
+    top: object = None  # on the compiled condition: what it was compiled from (an _Fts or an _Sql)
 
 
 class _Compiler:
@@ -188,7 +190,9 @@ class _Compiler:
         self.rank: dict[str, list[str]] = {}  # target → positive expressions, for relevance
 
     def compile(self, node) -> _Sql:
-        return self.as_sql(self.node(node, negated=False))
+        top = self.node(node, negated=False)
+        sql = self.as_sql(top)
+        return _Sql(sql.sql, sql.params, sql.parts, top)
 
     def as_sql(self, cond) -> _Sql:
         if isinstance(cond, _Sql):
@@ -240,7 +244,8 @@ class _Compiler:
             return parts[0]
         sqls = [self.as_sql(p) for p in parts]
         joiner = " AND " if conjunction else " OR "
-        return _Sql(joiner.join(f"({s.sql})" for s in sqls), [p for s in sqls for p in s.params])
+        return _Sql(joiner.join(f"({s.sql})" for s in sqls), [p for s in sqls for p in s.params],
+                    parts if conjunction else None)
 
     # -- leaves
     def term(self, node: q.Term) -> tuple[str, str]:
@@ -388,6 +393,7 @@ class SqlBackend(SearchBackend):
 
     year_sql = "substr(h.application_date, 1, 4)"
     binary = ""  # a collation clause that orders strings by code point
+    materialize = False  # keep the hits in a temporary table for the page and the facets
 
     def base_joins(self) -> str:
         return ""
@@ -403,40 +409,58 @@ class SqlBackend(SearchBackend):
         compiler = _Compiler(self)
         where = compiler.compile(node)
         ranked = sort == "relevance" and bool(compiler.rank)
-        hits_sql, hits_params = self._hits_cte(where, compiler.rank if ranked else None, one_per_family)
         if ranked:
             order = "COALESCE(score, 0) DESC, (application_date IS NULL), application_date DESC, id DESC"
         elif sort == "date":
             order = "(application_date IS NULL), application_date, id"
         else:
             order = "(application_date IS NULL), application_date DESC, id DESC"
-        sql = (f"{hits_sql} SELECT id, score, COUNT(*) OVER () FROM result ORDER BY {order} "
-               f"LIMIT %s OFFSET %s")
+        wanted = () if not facets else FACETS if facets is True else tuple(f for f in facets if f in FACETS)
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*hits_params, page_size, (page - 1) * page_size])
-            rows = cursor.fetchall()
-            if rows:
-                total = rows[0][2]
+            if self.materialize and wanted:  # one evaluation of the query for the page and the facets
+                select, params = self._hits_select(where, compiler.rank if ranked else None)
+                cursor.execute("DROP TABLE IF EXISTS temp.search_hits")
+                cursor.execute(f"CREATE TEMP TABLE search_hits AS {select}", params)
+                hits_sql, hits_params = self._hits_cte(None, None, one_per_family)
             else:
-                cursor.execute(f"{hits_sql} SELECT COUNT(*) FROM result", hits_params)
-                total = cursor.fetchone()[0]
-            facet_counts = {}
-            if facets:
-                wanted = FACETS if facets is True else tuple(f for f in facets if f in FACETS)
-                facet_counts = self._facets(where, one_per_family, wanted, cursor) if total else {
-                    name: [] for name in wanted}
+                hits_sql, hits_params = self._hits_cte(where, compiler.rank if ranked else None, one_per_family)
+            try:
+                cursor.execute(f"{hits_sql} SELECT id, score, COUNT(*) OVER () FROM result ORDER BY {order} "
+                               f"LIMIT %s OFFSET %s", [*hits_params, page_size, (page - 1) * page_size])
+                rows = cursor.fetchall()
+                if rows:
+                    total = rows[0][2]
+                else:
+                    cursor.execute(f"{hits_sql} SELECT COUNT(*) FROM result", hits_params)
+                    total = cursor.fetchone()[0]
+                facet_counts = {name: [] for name in wanted}
+                if wanted and total:
+                    if not self.materialize:
+                        hits_sql, hits_params = self._hits_cte(where, None, one_per_family)
+                    facet_counts = self._facets(hits_sql, hits_params, wanted, cursor)
+            finally:
+                if self.materialize and wanted:
+                    cursor.execute("DROP TABLE IF EXISTS temp.search_hits")
         hits = [SearchHit(id=row[0], score=float(row[1] or 0)) for row in rows]
         return SearchResult(total=total, hits=hits, facets=facet_counts, page=page, page_size=page_size)
 
-    def _hits_cte(self, where: _Sql, rank, one_per_family: bool) -> tuple[str, list]:
+    def _hits_select(self, where: _Sql, rank) -> tuple[str, list]:
         if rank:
             score, joins, select_params, join_params = self.score_sql(rank)
         else:
             score, joins, select_params, join_params = "0", "", [], []
-        sql = (f"WITH hits AS MATERIALIZED (SELECT p.id, p.application_date, p.family_id, p.office, "
-               f"p.patent_type, p.legal_status, p.region_id, {score} AS score FROM {self.patent_table} p "
-               f"{self.base_joins()} {joins} WHERE {where.sql})")
-        params = [*select_params, *join_params, *where.params]
+        sql = (f"SELECT p.id, p.application_date, p.family_id, p.office, p.patent_type, p.legal_status, "
+               f"p.region_id, {score} AS score FROM {self.patent_table} p {self.base_joins()} {joins} "
+               f"WHERE {where.sql}")
+        return sql, [*select_params, *join_params, *where.params]
+
+    def _hits_cte(self, where: _Sql | None, rank, one_per_family: bool) -> tuple[str, list]:
+        """``WITH … result AS (…)``: the hits of the condition, or (``where`` None) of ``temp.search_hits``."""
+        if where is None:
+            sql, params = "WITH hits AS (SELECT * FROM temp.search_hits)", []
+        else:
+            select, params = self._hits_select(where, rank)
+            sql = f"WITH hits AS MATERIALIZED ({select})"
         if one_per_family:
             sql += (", ranked AS (SELECT h.*, ROW_NUMBER() OVER (PARTITION BY CASE WHEN h.family_id <> '' "
                     "THEN h.family_id ELSE 'id' || h.id END ORDER BY CASE WHEN h.office = 'CN' THEN 0 ELSE 1 END, "
@@ -446,8 +470,7 @@ class SqlBackend(SearchBackend):
             sql += ", result AS (SELECT * FROM hits)"
         return sql, params
 
-    def _facets(self, where: _Sql, one_per_family: bool, wanted, cursor) -> dict[str, list[FacetValue]]:
-        cte, params = self._hits_cte(where, None, one_per_family)
+    def _facets(self, cte: str, params: list, wanted, cursor) -> dict[str, list[FacetValue]]:
         applicant = "CASE WHEN a.entity_id IS NOT NULL THEN 'e' || a.entity_id ELSE 'n:' || a.name END"
         arms = {
             "year": f"SELECT 'year', {self.year_sql}, COUNT(*) FROM result h GROUP BY 2",
@@ -455,11 +478,11 @@ class SqlBackend(SearchBackend):
             "status": "SELECT 'status', h.legal_status, COUNT(*) FROM result h GROUP BY 2",
             "city": "SELECT 'city', substr(r.code, 1, 4), COUNT(*) FROM result h JOIN regions_region r "
                     "ON r.id = h.region_id GROUP BY 2",
-            "ipc": f"SELECT 'ipc', c.subclass, COUNT(DISTINCT c.patent_id) FROM result h JOIN "
-                   f"{Classification._meta.db_table} c ON c.patent_id = h.id WHERE c.scheme = 'ipc' GROUP BY 2 "
+            "ipc": f"SELECT 'ipc', c.subclass, COUNT(DISTINCT c.patent_id) FROM {Classification._meta.db_table} c "
+                   f"WHERE c.patent_id IN (SELECT id FROM result) AND c.scheme = 'ipc' GROUP BY 2 "
                    f"ORDER BY 3 DESC, c.subclass{self.binary} LIMIT {FACET_LIMIT}",
-            "applicant": f"SELECT 'applicant', {applicant}, COUNT(DISTINCT a.patent_id) FROM result h JOIN "
-                         f"{Party._meta.db_table} a ON a.patent_id = h.id WHERE a.role = 'applicant' GROUP BY 2 "
+            "applicant": f"SELECT 'applicant', {applicant}, COUNT(DISTINCT a.patent_id) FROM {Party._meta.db_table} a "
+                         f"WHERE a.patent_id IN (SELECT id FROM result) AND a.role = 'applicant' GROUP BY 2 "
                          f"ORDER BY 3 DESC, {applicant}{self.binary} LIMIT {FACET_LIMIT}",
         }
         union = " UNION ALL ".join(f"SELECT * FROM ({arms[name]}) f{i}" for i, name in enumerate(wanted))
@@ -536,6 +559,7 @@ class SqliteFtsBackend(SqlBackend):
     """The embedded backend: SQLite FTS5 over the token streams, filters in SQL on the normal tables."""
 
     vendor = "sqlite"
+    materialize = True
 
     def __init__(self):
         ensure_sqlite_trigger()
@@ -565,6 +589,22 @@ class SqliteFtsBackend(SqlBackend):
 
     def fts_condition(self, target, expr):
         return f"p.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)", [expr]
+
+    def _hits_select(self, where, rank):
+        """With a relevance order and one full-text condition ANDed with the rest (the usual query), the FTS
+        table leads the join and gives the score: the index is read once."""
+        top = where.top
+        parts = [top] if isinstance(top, _Fts) else list(top.parts or []) if isinstance(top, _Sql) else []
+        driving = [p for p in parts if isinstance(p, _Fts) and not p.negated]
+        if not rank or len(driving) != 1:
+            return super()._hits_select(where, rank)
+        rest = [_Compiler(self).as_sql(p) for p in parts if p is not driving[0]]
+        weights = ", ".join(str(w) for w in FTS_WEIGHTS)
+        conditions = " AND ".join([f"{FTS_TABLE} MATCH %s", *(f"({r.sql})" for r in rest)])
+        sql = (f"SELECT p.id, p.application_date, p.family_id, p.office, p.patent_type, p.legal_status, "
+               f"p.region_id, -bm25({FTS_TABLE}, {weights}) AS score FROM {FTS_TABLE} "
+               f"JOIN {self.patent_table} p ON p.id = {FTS_TABLE}.rowid WHERE {conditions}")
+        return sql, [driving[0].expr, *(param for r in rest for param in r.params)]
 
     def score_sql(self, rank):
         expr = self.fts_or(rank["fts"])
