@@ -11,7 +11,7 @@ The API the trademarks app calls:
 * :func:`rank` — compare a query with candidates and sort them.
 """
 
-from .compare import SIMILAR, RuleHit, Similarity, compare, compare_text
+from .compare import RULES, SIMILAR, RuleHit, Similarity, compare, compare_text
 from .goods import GOODS_WEIGHTS, goods_relation
 from .index import ClearanceIndex, index_terms
 from .keys import MarkKeys, mark_keys
@@ -19,6 +19,7 @@ from .rank import Ranked, rank
 
 __all__ = [
     "GOODS_WEIGHTS",
+    "RULES",
     "SIMILAR",
     "ClearanceIndex",
     "MarkKeys",

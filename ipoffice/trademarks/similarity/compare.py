@@ -39,6 +39,34 @@ CHAR_SHAPE_SIMILAR = 0.6
 SHAPE_SIMILAR_LATIN = 0.7
 """Normalised Levenshtein similarity from which two letter strings look alike (TM-R4 for Latin marks)."""
 
+RULES = {
+    "TM-R1": ("汉字构成相同，仅字体、设计、注音或排列顺序不同",
+              "same Chinese characters; only font, design, annotation or order differ"),
+    "TM-R2": ("字、词重叠", "repeated characters or words"),
+    "TM-R3": ("三个以上汉字仅个别汉字不同（首字区别明显者除外）",
+              "three or more characters with one different (unless the first differs clearly)"),
+    "TM-R4": ("读音相同或近似，且字形或整体外观近似", "same or similar sound and similar shape"),
+    "TM-R5": ("读音不同但字形近似", "different sound but similar shape"),
+    "TM-R6": ("含义相同或近似（含中外文翻译、数字与汉字数字）",
+              "same or similar meaning (translation, digits and numerals)"),
+    "TM-R7": ("字母或数字相同，仅字体或设计不同", "same letters or digits; only font or design differ"),
+    "TM-R8": ("四个以上字母仅一个字母不同（首字母区别明显者除外）",
+              "four or more letters with one different (unless the first differs clearly)"),
+    "TM-R9": ("一至两个字母，或字母相同顺序不同且音形区别明显：不近似",
+              "one or two letters, or the same letters reordered with a clear difference: not similar"),
+    "TM-R10": ("外文词语相同，仅词序调换", "the same foreign words in another order"),
+    "TM-R11": ("外文仅单复数、时态、冠词、比较级或词性等形式变化", "foreign word changed only in form"),
+    "TM-R12": ("在先商标加上描述商品特点、通用名称、地名或型号的文字",
+               "earlier mark plus descriptive or generic words"),
+    "TM-R13": ("在先商标加上显著性较弱的形容词或副词", "earlier mark plus a weak adjective or adverb"),
+    "TM-R14": ("组合商标的汉字、外文、数字部分近似", "composite mark: an element is similar"),
+    "TM-PY1": ("拼音是汉字的注音，汉字不近似则不近似", "pinyin annotates the characters; dissimilar characters decide"),
+    "TM-PY2": ("纯拼音商标与读音相同的汉字商标一般不近似",
+               "a pure pinyin mark and a Chinese mark of the same reading are generally not similar"),
+}
+"""Each rule code with a short title in Chinese and English, for legends (TM-R15, same arrangement or depicted
+thing, needs the device layer and is not implemented)."""
+
 WEIGHTS = {
     "TM-R1": 0.95, "TM-R1-same": 1.0, "TM-R2": 0.85, "TM-R3": 0.8, "TM-R4": 0.8, "TM-R5": 0.75, "TM-R6": 0.8,
     "TM-R6-digits": 0.85, "TM-R7": 1.0, "TM-R8": 0.8, "TM-R10": 0.85, "TM-R11": 0.85, "TM-R12": 0.85,
@@ -178,9 +206,11 @@ def _han_pair(q: MarkKeys, e: MarkKeys, fams: frozenset[str]) -> _Pair:
         hits.append(_hit("TM-R2", f"字、词重叠：去掉重复后相同（{lexicon.dedupe_han(a)}）",
                          f"repeated characters or words; the same once repetition is removed "
                          f"({lexicon.dedupe_han(a)})", element="han"))
-    if core_a == core_b and (not stripped_a or not stripped_b or len(core_a) >= 2):
-        # both stripped to one character (佳美 / 优美 → 美) is no earlier mark plus a word
-        hits.extend(_descriptive_hits(_extra_words(stripped_a, stripped_b), core_a, "han"))
+    plus = _han_plus(a, b, fams)
+    if plus is None and core_a == core_b and len(core_a) >= 2:  # 苹果电子 / 苹果科技: same mark, other words
+        plus = (core_a, _extra_words(stripped_a, stripped_b))
+    if plus:  # but both stripped to one character (佳美 / 优美 → 美) is no earlier mark plus a word
+        hits.extend(_descriptive_hits(plus[1], plus[0], "han"))
     if len(a) >= 3 and len(b) >= 3 and len(a) == len(b):
         diff = [k for k, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
         if len(diff) == 1:
@@ -202,6 +232,15 @@ def _han_pair(q: MarkKeys, e: MarkKeys, fams: frozenset[str]) -> _Pair:
         hits.append(_hit("TM-R6", f"含义相同或近似（{_concepts(meaning_a)}）",
                          f"same or similar meaning ({_concepts(meaning_a)})", element="han"))
     return pair
+
+
+def _han_plus(a: str, b: str, fams) -> tuple[str, lexicon.Stripped] | None:
+    """(earlier mark, added words) when one mark is the other plus descriptive or weak words."""
+    for longer, shorter in ((a, b), (b, a)):
+        for text, words in lexicon.strip_stages(longer, fams)[1:]:
+            if text == shorter:
+                return shorter, words
+    return None
 
 
 def _relabel(pair: _Pair, old: str, new: str) -> _Pair:
@@ -237,8 +276,9 @@ def _extra_words(stripped_a: lexicon.Stripped, stripped_b: lexicon.Stripped) -> 
 
 def _descriptive_hits(extra: lexicon.Stripped, core, element: str) -> list[RuleHit]:
     core_text = core if isinstance(core, str) else " ".join(core)
-    descriptive = [w for w, kind in extra if kind == "descriptive"]
-    weak = [w for w, kind in extra if kind == "weak"]
+    shown = str.upper if element == "latin" else str
+    descriptive = [shown(w) for w, kind in extra if kind == "descriptive"]
+    weak = [shown(w) for w, kind in extra if kind == "weak"]
     hits = []
     if descriptive:
         words = "、".join(descriptive)
@@ -292,8 +332,13 @@ def _latin_pair(q: MarkKeys, e: MarkKeys, fams: frozenset[str]) -> _Pair:
                          f"repeated letters or words; the same once repetition is removed ({shown_a} / {shown_b})",
                          element="latin"))
     joined_a, joined_b = "".join(core_a), "".join(core_b)
-    if (stripped_a or stripped_b) and (joined_a == joined_b or _lemma_join(core_a) == _lemma_join(core_b)) and \
-            (not stripped_a or not stripped_b or len(joined_a) >= 4):
+    added = lexicon.plus_words(q.latin_words, e.latin_words, fams) or \
+        lexicon.plus_words(e.latin_words, q.latin_words, fams)
+    if added:
+        shorter = q.latin_words if len(q.latin_words) < len(e.latin_words) else e.latin_words
+        hits.extend(_descriptive_hits(added, " ".join(shorter).upper(), "latin"))
+    elif (stripped_a or stripped_b) and (joined_a == joined_b or _lemma_join(core_a) == _lemma_join(core_b)) and \
+            len(joined_a) >= 4:
         hits.extend(_descriptive_hits(_extra_words(stripped_a, stripped_b), " ".join(core_a).upper(), "latin"))
     distance = Levenshtein.distance(a, b)
     if distance == 1 and min(len(a), len(b)) >= 4:
@@ -398,7 +443,7 @@ def compare(query: MarkKeys, earlier: MarkKeys, *, classes: set[int] | None = No
                 dominant = kq == query.dominant and ke == earlier.dominant
                 pair.factor = COMPOSITE_DOMINANT if dominant else COMPOSITE_OTHER
             pairs.append(pair)
-    return _verdict(query, earlier, pairs, len(q_kinds) > 1 or len(e_kinds) > 1)
+    return _verdict(query, earlier, pairs, q_kinds, e_kinds)
 
 
 def _element_pair(q: MarkKeys, e: MarkKeys, kq: str, ke: str, fams) -> _Pair | None:
@@ -419,7 +464,8 @@ def _element_pair(q: MarkKeys, e: MarkKeys, kq: str, ke: str, fams) -> _Pair | N
     return None
 
 
-def _verdict(q: MarkKeys, e: MarkKeys, pairs: list[_Pair], composite: bool) -> Similarity:
+def _verdict(q: MarkKeys, e: MarkKeys, pairs: list[_Pair], q_kinds: list[str], e_kinds: list[str]) -> Similarity:
+    composite = len(q_kinds) > 1 or len(e_kinds) > 1
     sound = max((p.sound * p.factor for p in pairs), default=0.0)
     shape = max((p.shape * p.factor for p in pairs), default=0.0)
     meaning = max((p.meaning * p.factor for p in pairs), default=0.0)
@@ -439,6 +485,16 @@ def _verdict(q: MarkKeys, e: MarkKeys, pairs: list[_Pair], composite: bool) -> S
             rules.append(RuleHit("TM-R14", f"组合商标：{part_zh}{role_zh}近似（{inner.code}）",
                                  f"composite mark: the {part_en}{role_en} is similar ({inner.code})", "similar",
                                  inner.weight * pair.factor, f"{kq}/{ke}"))
+    if best and composite:
+        # every element of both marks has a similar counterpart (NM903 / nm903): no discount for a part
+        by_kind: dict[tuple[int, str], float] = {}
+        for pair in pairs:
+            if pair.positive:
+                weight = max(h.weight for h in pair.positive)
+                for side, kind in enumerate(pair.kinds):
+                    by_kind[side, kind] = max(by_kind.get((side, kind), 0.0), weight)
+        if all((0, k) in by_kind for k in q_kinds) and all((1, k) in by_kind for k in e_kinds):
+            best = max(best, min(by_kind.values()))
     if best:
         score = min(1.0, best + 0.05 * (sound + shape + meaning) / 3)
         return Similarity(round(score, 4), round(sound, 4), round(shape, 4), round(meaning, 4), rules)

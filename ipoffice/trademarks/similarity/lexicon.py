@@ -241,9 +241,17 @@ def _han_word_sets(family_set: frozenset[str]) -> tuple[frozenset[str], frozense
 def strip_han(han: str, family_set: frozenset[str]) -> tuple[str, Stripped]:
     """The distinctive part of a run of Chinese characters: descriptive words are taken off both ends and weak
     adjectives off the front, longest first, while at least one character remains."""
+    return strip_stages(han, family_set)[-1]
+
+
+@lru_cache(maxsize=131072)
+def strip_stages(han: str, family_set: frozenset[str]) -> tuple[tuple[str, Stripped], ...]:
+    """Every stage of :func:`strip_han`, from the whole text to the core, each with the words taken off so far:
+    老禄服饰 → (老禄服饰, ()), (老禄, (服饰,)), (禄, (服饰, 老))."""
     descriptive, weak, longest = _han_word_sets(family_set)
     stripped: list[tuple[str, str]] = []
     core = han
+    stages = [(han, ())]
     while len(core) > 1:
         for size in range(min(longest, len(core) - 1), 0, -1):
             if core[-size:] in descriptive:
@@ -260,7 +268,33 @@ def strip_han(han: str, family_set: frozenset[str]) -> tuple[str, Stripped]:
                 break
         else:
             break
-    return core, tuple(stripped)
+        stages.append((core, tuple(stripped)))
+    return tuple(stages)
+
+
+def plus_words(longer: tuple[str, ...], shorter: tuple[str, ...], family_set: frozenset[str]) -> Stripped | None:
+    """The words ``longer`` adds to ``shorter`` when they are all descriptive or weak and the rest is ``shorter``
+    in order (KAROLA PRO = KAROLA + PRO); ``None`` otherwise."""
+    if len(longer) <= len(shorter):
+        return None
+    descriptive, _ = descriptive_words(family_set)
+    weak, _ = weak_words()
+    added: list[tuple[str, str]] = []
+    k = 0
+    for word in longer:
+        if k < len(shorter) and word == shorter[k]:
+            k += 1
+            continue
+        stem = lemma(word)
+        if word in ARTICLES:
+            continue
+        if stem in descriptive:
+            added.append((word, "descriptive"))
+        elif stem in weak:
+            added.append((word, "weak"))
+        else:
+            return None
+    return tuple(added) if k == len(shorter) and added else None
 
 
 def dedupe_han(han: str) -> str:
