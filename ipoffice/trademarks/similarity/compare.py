@@ -251,10 +251,11 @@ def _relabel(pair: _Pair, old: str, new: str) -> _Pair:
 
 def _r3(a: str, b: str, pos: int, meaning_a, meaning_b) -> list[RuleHit]:
     x, y = a[pos], b[pos]
-    if pos == 0 and char_sound(x, y) < SOUND_SIMILAR and char_similarity(x, y) < CHAR_SHAPE_SIMILAR:
-        return [_not("TM-R3", f"三个以上汉字仅一字不同，但首字（{x}/{y}）音、形区别明显，不判近似",
+    if pos == 0 and (char_sound(x, y) < SOUND_SIMILAR or char_similarity(x, y) < CHAR_SHAPE_SIMILAR):
+        # 首字读音或者字形明显不同: either one clearly different is enough for the exception
+        return [_not("TM-R3", f"三个以上汉字仅一字不同，但首字（{x}/{y}）读音或字形明显不同，不判近似",
                      f"three or more characters with one different, but the first character ({x}/{y}) differs "
-                     f"clearly in sound and shape: not similar", element="han")]
+                     f"clearly in sound or shape: not similar", element="han")]
     if meaning_a and meaning_b and not lexicon.same_meaning(meaning_a, meaning_b):
         return [_not("TM-R3", f"三个以上汉字仅一字不同，但整体含义不同（{_concepts(meaning_a)} / "
                      f"{_concepts(meaning_b)}）",
