@@ -124,6 +124,7 @@ def main():
 
     rank(queries[0][0], [(0, texts[0])])  # load the tables before timing
     total, cand_times, rank_times, index_hits, with_source, misses, judged = [], [], [], 0, 0, [], 0
+    slowest: list[tuple[float, float, str, int]] = []
     for query, kind, source in queries:
         t0 = time.perf_counter()
         keys = mark_keys(query)
@@ -134,6 +135,7 @@ def main():
         cand_times.append(t1 - t0)
         rank_times.append(t2 - t1)
         total.append(t2 - t0)
+        slowest.append((t2 - t0, t1 - t0, query, len(candidates)))
         if source is not None:
             with_source += 1
             hit = any(texts[r.id] == texts[source] for r in ranked)
@@ -154,6 +156,9 @@ def main():
     for miss in misses[:12]:
         print(f"    missed: {miss}")
     print(f"  source mark judged similar by the rules (score ≥ 0.7): {judged}/{with_source}")
+    for seconds, candidate_seconds, query, count in sorted(slowest, reverse=True)[:3]:
+        print(f"    slow: {query!r} {seconds * 1000:.0f} ms ({candidate_seconds * 1000:.0f} ms candidates, "
+              f"{count} compared)")
 
     brute = queries[: args.brute]
     if brute:

@@ -152,11 +152,22 @@ def _align(a, b, sim) -> float:
     """1 − weighted edit distance / longer length, substitution costing 1 − sim(x, y)."""
     if not a or not b:
         return 0.0
-    prev = [float(j) for j in range(len(b) + 1)]
+    if a == b:
+        return 1.0
+    prev = list(range(len(b) + 1))
     for i, x in enumerate(a, 1):
-        cur = [float(i)] + [0.0] * len(b)
+        left = i
+        cur = [left]
+        diagonal = prev[0]
         for j, y in enumerate(b, 1):
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (1 - sim(x, y)))
+            up = prev[j]
+            cost = diagonal if x == y else diagonal + 1 - sim(x, y)
+            if up + 1 < cost:
+                cost = up + 1
+            if left + 1 < cost:
+                cost = left + 1
+            cur.append(cost)
+            left, diagonal = cost, up
         prev = cur
     return max(0.0, 1 - prev[-1] / max(len(a), len(b)))
 

@@ -297,6 +297,7 @@ def plus_words(longer: tuple[str, ...], shorter: tuple[str, ...], family_set: fr
     return tuple(added) if k == len(shorter) and added else None
 
 
+@lru_cache(maxsize=131072)
 def dedupe_han(han: str) -> str:
     """Collapse repeated characters and repeated words (TM-R2): 娃娃乐 → 娃乐, 好运好运 → 好运."""
     text = _collapse_repeats(han)
