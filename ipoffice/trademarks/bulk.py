@@ -36,11 +36,14 @@ class Owners:
     def __init__(self, known: dict[str, tuple[int, int | None]] | None = None):
         self.by_key: dict[str, tuple[int, int | None]] = {name_key(k): v for k, v in (known or {}).items()}
         self._regions: dict[str, int | None] = {}
+        self._by_name: dict[str, tuple[int, int | None]] = {}
 
     def resolve(self, parties: list[tuple[str, str, bool, str]]) -> None:
         """Make sure every (name, address, generated, role) has an entity."""
         wanted = {}
         for name, address, generated, role in parties:
+            if name in self._by_name:
+                continue
             key = name_key(name)
             if key and key not in self.by_key and key not in wanted:
                 wanted[key] = (name, address, generated, role)
@@ -70,7 +73,13 @@ class Owners:
             self.by_key[key] = (pk, region)
 
     def get(self, name: str) -> tuple[int | None, int | None]:
-        return self.by_key.get(name_key(name), (None, None))
+        found = self._by_name.get(name)
+        if found is None:
+            found = self.by_key.get(name_key(name))
+            if found is None:
+                return None, None
+            self._by_name[name] = found
+        return found
 
 
 def csv_rows(path: Path) -> Iterator[list[str]]:
@@ -141,12 +150,7 @@ def _write(batch, columns, owners: Owners, source: str, counts: dict) -> None:
         owner = next((p for p in record.parties if p.role == "owner"), None)
         mark.region_id = owners.get(owner.name)[1] if owner else None
         marks.append(mark)
-    Trademark.objects.bulk_create(marks, batch_size=2000)
-    if marks and not all(m.pk for m in marks):
-        ids = dict(Trademark.objects.filter(office="CN", application_number__in=[m.application_number for m in marks])
-                   .values_list("application_number", "pk"))
-        for mark in marks:
-            mark.pk = ids[mark.application_number]
+    _insert_marks(marks)
     parties, goods, events = [], [], []
     no_details = TrademarkEvent._meta.get_field("details").get_db_prep_save({}, connection)
     for mark, (record, _digest) in zip(marks, unique, strict=True):
@@ -169,6 +173,35 @@ def _write(batch, columns, owners: Owners, source: str, counts: dict) -> None:
     _insert(TrademarkGoods, ["trademark", "sequence", "class_number", "group_code", "item_code", "name"], goods)
     _insert(TrademarkEvent, ["trademark", "date", "code", "description", "details"], events)
     counts["created"] += len(marks)
+
+
+def _insert_marks(marks: list[Trademark]) -> None:
+    """Insert the marks with ids reserved first: from the id sequence on PostgreSQL, after the largest id ever
+    given on SQLite (AUTOINCREMENT), so that ids are never reused."""
+    if not marks:
+        return
+    quote = connection.ops.quote_name
+    name = Trademark._meta.db_table
+    table = quote(name)
+    fields = [f for f in Trademark._meta.concrete_fields if not f.primary_key]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SELECT nextval(pg_get_serial_sequence('{name}', 'id')) FROM generate_series(1, %s)",
+                           [len(marks)])
+            ids = [row[0] for row in cursor.fetchall()]
+        else:
+            cursor.execute(f"SELECT MAX(m) FROM (SELECT MAX(id) AS m FROM {table} UNION ALL "
+                           f"SELECT seq FROM sqlite_sequence WHERE name = %s)", [name])
+            first = (cursor.fetchone()[0] or 0) + 1
+            ids = range(first, first + len(marks))
+        rows = []
+        for mark_id, mark in zip(ids, marks, strict=True):
+            mark.pk = mark_id
+            rows.append((mark.pk, *(f.get_db_prep_save(f.pre_save(mark, True), connection) for f in fields)))
+        columns = ", ".join(["id", *(quote(f.column) for f in fields)])
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * (len(fields) + 1))})"
+        for start in range(0, len(rows), 2000):
+            cursor.executemany(sql, rows[start:start + 2000])
 
 
 def _insert(model, fields: list[str], rows: list[tuple]) -> None:

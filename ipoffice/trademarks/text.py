@@ -6,6 +6,7 @@ similarity engine's business (``ipoffice.trademarks.similarity``).
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ipoffice.core.text import fold, has_han, pinyin
 
@@ -23,6 +24,7 @@ class MarkText:
     pinyin: str
 
 
+@lru_cache(maxsize=65536)
 def split_mark_text(text: str) -> MarkText:
     """``"美乐 MEILE 168"`` → zh ``美乐``, latin ``MEILE``, digits ``168``, folded ``美乐 meile 168``, pinyin ``meile``.
 
