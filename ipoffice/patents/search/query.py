@@ -17,6 +17,7 @@ an empty query, matches every patent. See :data:`FIELDS` for the fields and thei
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -73,8 +74,9 @@ class QueryError(ValueError):
         super().__init__(f"{reason} (at position {position + 1})")
 
     def caret(self) -> str:
-        """The query with a caret under the position."""
-        return f"{self.query}\n{' ' * self.position}^"
+        """The query with a caret under the position (Chinese characters take two columns of a terminal)."""
+        width = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in self.query[:self.position])
+        return f"{self.query}\n{' ' * width}^"
 
     def as_dict(self) -> dict:
         return {"error": self.reason, "position": self.position, "query": self.query}

@@ -1,5 +1,7 @@
 """Patent search as a service: one function for the web pages, the API and the CLI."""
 
+import re
+
 from django.db.models import Prefetch
 from django.urls import NoReverseMatch
 
@@ -75,7 +77,7 @@ def _label_facets(result: SearchResult) -> None:
     if ipcs:
         titles = dict(IPCEntry.objects.filter(symbol__in=[v.value for v in ipcs]).values_list("symbol", "title_zh"))
         for value in ipcs:
-            title = titles.get(value.value, "")
+            title = re.sub(r"〔[^〕]*〕|[（(].*", "", titles.get(value.value, "")).strip()
             value.label = f"{value.value} {title[:40]}".strip()
             value.query = f"ipc:{value.value}"
     applicants = facets.get("applicant", [])

@@ -95,7 +95,8 @@ class TestQueryLanguage:
         assert caught.value.position == position
         assert words in caught.value.reason
         assert f"position {position + 1}" in str(caught.value)
-        assert caught.value.caret().splitlines()[1] == " " * position + "^"
+        columns = sum(2 if "\u4e00" <= ch <= "\u9fff" else 1 for ch in text[:position])
+        assert caught.value.caret().splitlines()[1] == " " * columns + "^"
 
 
 # ---------------------------------------------------------------------------------------------------- analyser
