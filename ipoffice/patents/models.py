@@ -63,6 +63,7 @@ class Patent(models.Model):
     class Meta:
         ordering = ["-application_date", "office", "application_number"]
         constraints = [models.UniqueConstraint(fields=["office", "application_number"], name="patent_office_app")]
+        permissions = [("export_patents", _("Can export search results without a row cap"))]
         verbose_name = _("patent")
         verbose_name_plural = _("patents")
 

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -7,6 +9,10 @@ from ipoffice.accounts.models import Representative
 from ipoffice.accounts.roles import ADMINISTRATOR, ANALYST, ENTERPRISE, OFFICER, ROLES, assign_role
 from ipoffice.entities.demo import generate_entities
 from ipoffice.entities.models import Entity
+from ipoffice.patents import generator
+from ipoffice.patents.importing import import_file
+from ipoffice.patents.models import Patent
+from ipoffice.trademarks.demo import generate_demo_marks
 
 # One demo account per role; the passwords are printed, the accounts exist only in the demo database.
 DEMO_ACCOUNTS = [
@@ -22,6 +28,8 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", default="8000")
         parser.add_argument("--entities", type=int, default=800, help="generated entities (first run only)")
+        parser.add_argument("--patents", type=int, default=3000, help="generated CN patents (first run only)")
+        parser.add_argument("--marks", type=int, default=2000, help="generated trademarks (first run only)")
         parser.add_argument("--no-serve", action="store_true", help="prepare the data, do not start the server")
 
     def handle(self, *args, **options):
@@ -31,6 +39,9 @@ class Command(BaseCommand):
             self.stdout.write(f"generated demo entities: {count} (marked as generated)")
         else:
             self.stdout.write("demo entities already present: reusing them")
+        self._patents(options["patents"])
+        marks = generate_demo_marks(options["marks"])
+        self.stdout.write(f"generated demo trademarks: {marks}" if marks else "demo trademarks already present")
         self._accounts()
         if options["no_serve"]:
             return
@@ -44,6 +55,18 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"ipoffice is running at http://{shown}:{port}/  (Ctrl-C to stop)"))
         self.stdout.flush()
         call_command("runserver", f"{host}:{port}", use_reloader=False)
+
+    def _patents(self, count: int) -> None:
+        """Generated CN patents written in the 60-column export layout, then imported like any file."""
+        if Patent.objects.filter(is_generated=True).exists():
+            self.stdout.write("demo patents already present: reusing them")
+            return
+        folder = Path(settings.DATA_DIR) / "generated-patents"
+        summary = generator.generate(folder, count, formats=("csv",))
+        for path in summary.paths.get("csv", []):
+            manifest = import_file(path)
+            self.stdout.write(f"generated demo patents: {manifest.created} imported from {path} "
+                              f"({manifest.status}{': ' + manifest.error if manifest.error else ''})")
 
     def _accounts(self):
         users = get_user_model()
