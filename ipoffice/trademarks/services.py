@@ -9,6 +9,7 @@ the trademark office decides whether marks are similar.
 """
 
 import hashlib
+import os
 import threading
 from dataclasses import asdict, dataclass, field, is_dataclass
 from datetime import date
@@ -103,7 +104,7 @@ def _cache_path(fingerprint: str) -> Path:
     key = hashlib.sha256(f"{connection.vendor}|{db.get('HOST')}|{db.get('NAME')}".encode()).hexdigest()[:16]
     folder = Path(settings.DATA_DIR) / "trademarks"
     folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"clearance-{key}-{hashlib.sha256(fingerprint.encode()).hexdigest()[:16]}.idx"
+    return folder / f"clearance-{key}-{hashlib.sha256(fingerprint.encode()).hexdigest()[:16]}.npz"
 
 
 def index_rows():
@@ -134,12 +135,14 @@ def clearance_index(*, rebuild: bool = False, workers: int | None = 1):
                 index = None
         if index is None:
             index = engine.ClearanceIndex.build(index_rows(), workers=workers)
-            for old in path.parent.glob(path.name.rsplit("-", 1)[0] + "-*.idx"):
+            for old in path.parent.glob(path.name.rsplit("-", 1)[0] + "-*.npz"):
                 old.unlink(missing_ok=True)
+            partial = path.with_name(f"{path.stem}.{os.getpid()}.partial.npz")
             try:
-                index.save(path)
+                index.save(partial)
+                os.replace(partial, path)  # readers never see a half-written file
             except OSError:
-                pass  # a read-only data directory: the index lives in memory only
+                partial.unlink(missing_ok=True)  # a read-only data directory: the index lives in memory only
         _index_cache[alias] = (fingerprint, index)
         return index
 

@@ -169,3 +169,18 @@ def test_demo_marks(engine):
     assert WatchAlert.objects.count() == 1
     alert = WatchAlert.objects.get()
     assert alert.opposition_deadline > alert.conflicting_mark.preliminary_publication_date
+
+
+def test_the_index_is_cached_on_disk(register, engine, monkeypatch):
+    from ipoffice.trademarks import services
+
+    first = services.clearance_index()
+    services._index_cache.clear()
+
+    def no_build(*args, **kwargs):
+        raise AssertionError("the cached index should have been loaded")
+
+    monkeypatch.setattr(engine.ClearanceIndex, "build", no_build)
+    again = services.clearance_index()
+    assert again is not first and again.candidates(services.keys_of("美乐康"), 5)[:1] == \
+        first.candidates(services.keys_of("美乐康"), 5)[:1]
