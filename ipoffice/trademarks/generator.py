@@ -122,7 +122,6 @@ class MarkGenerator:
             for item in items:
                 by_group.setdefault(item[1], []).append(item)
             self.groups_by_class[number] = list(by_group.values())
-        self._dates: dict[int, str] = {}
         self._ends: dict[int, int] = {}
         self.owners = owners or standalone_owners(random.Random(seed + 1), 2000)
         self.agencies = [f"{CITY_NAMES[c]}{''.join(random.Random(seed + i).sample(TRADE_NAMES, 2))}"
@@ -131,8 +130,8 @@ class MarkGenerator:
         self.pinyin = _pinyin_table()
         start = date(first_year, 1, 1).toordinal()
         span = as_of.toordinal() - start
-        # More filings each year (the register grew about 20% a year): weight days by a rising ramp.
-        self._day = lambda r: start + int(span * (r ** 0.6))
+        self._start, self._span = start, span
+        self._iso_list = [date.fromordinal(d).isoformat() for d in range(start, as_of.toordinal() + 366 * 25)]
 
     def mark_text(self) -> tuple[str, str]:
         """(text, form) of one mark."""
@@ -155,20 +154,19 @@ class MarkGenerator:
         return text, "文字" if R() < 0.7 else "组合"
 
     def _iso(self, ordinal: int) -> str:
-        text = self._dates.get(ordinal)
-        if text is None:
-            text = self._dates[ordinal] = date.fromordinal(ordinal).isoformat()
-        return text
+        return self._iso_list[ordinal - self._start]
 
     def rows(self, count: int, start: int = 0) -> Iterator[list[str]]:
-        R, iso = self.rng.random, self._iso
+        R = self.rng.random
+        dates, base, day0, span = self._iso_list, self._start, self._start, self._span
         as_of_ordinal = self.as_of.toordinal()
         epoch = ISSUE_EPOCH.toordinal()
         owners, agencies = self.owners, self.agencies
+        n_owners, n_agencies = len(owners), len(agencies)
         for i in range(start, start + count):
             number = str(NUMBER_BASE + i + 1)
-            filed = self._day(R())
-            owner = owners[int(len(owners) * R() ** 1.5)]  # a few owners hold many marks
+            filed = day0 + int(span * R() ** 0.6)  # more filings each year, as the register grew
+            owner = owners[int(n_owners * R() ** 1.5)]  # a few owners hold many marks
             if R() < 0.003:
                 text, item_code = _pick(R, GI_PRODUCTS)
                 number_class = int(item_code[:2])
@@ -184,10 +182,10 @@ class MarkGenerator:
                     pool = self.items_by_class[number_class]
                 else:
                     pool = _pick(R, by_group)
-                wanted = 2 + int(R() * 7)
+                size = len(pool)
                 picked = {}
-                for _ in range(wanted):
-                    item = _pick(R, pool)
+                for _ in range(2 + int(R() * 7)):
+                    item = pool[int(R() * size)]
                     picked[item[0]] = item
                 chosen = list(picked.values())
             groups = ";".join(sorted({g for _, g, _ in chosen}))
@@ -196,7 +194,9 @@ class MarkGenerator:
             registered = published + 91 + int(R() * 10)
             fate = R()
             prelim_date = reg_date = term = prelim_issue = reg_issue = ""
-            steps = iso(filed) + " " + EVENT_STEPS[0] + "；" + iso(filed + 20 + int(R() * 40)) + " " + EVENT_STEPS[1]
+            filed_text = dates[filed - base]
+            steps = (filed_text + " " + EVENT_STEPS[0] + "；" + dates[filed + 20 + int(R() * 40) - base] + " "
+                     + EVENT_STEPS[1])
             if fate < 0.12:
                 status = "驳回" if published <= as_of_ordinal else "等待实质审查"
             elif fate < 0.14:
@@ -204,19 +204,19 @@ class MarkGenerator:
             elif published > as_of_ordinal:
                 status = "等待实质审查"
             else:
-                prelim_date = iso(published)
+                prelim_date = dates[published - base]
                 prelim_issue = str((published - epoch) // 7 + 700)
                 steps += "；" + prelim_date + " " + EVENT_STEPS[2]
                 if registered > as_of_ordinal:
                     status = "异议中" if fate < 0.16 else "初审公告"
                 else:
-                    reg_date = iso(registered)
+                    reg_date = dates[registered - base]
                     reg_issue = str((registered - epoch) // 7 + 700)
                     end = self._term_end(registered)
                     steps += "；" + reg_date + " " + EVENT_STEPS[3]
                     if end < as_of_ordinal and R() < 0.6:  # renewed for ten more years
                         end = self._term_end(end + 1)
-                    term = reg_date + "至" + iso(end)
+                    term = reg_date + "至" + dates[end - base]
                     if end < as_of_ordinal:
                         status = "注册商标期满未续展"
                     elif fate < 0.19:
@@ -228,11 +228,11 @@ class MarkGenerator:
             madrid = ir_number = ir_date = ""
             if reg_date and owner.kind == "enterprise" and R() < 0.015:
                 ir_number = str(1_200_000 + i % 400_000)
-                ir_date = iso(min(registered + 30 + int(R() * 370), as_of_ordinal))
+                ir_date = dates[min(registered + 30 + int(R() * 370), as_of_ordinal) - base]
                 madrid = ";".join(sorted({_pick(R, MADRID_COUNTRIES) for _ in range(1 + int(R() * 6))}))
             well_known = "是" if reg_date and R() < 0.001 else ""
-            agent = agencies[int(len(agencies) * R())] if R() < 0.85 else ""
-            yield [number, iso(filed), str(number_class), groups, goods, text, kind, form, owner.name, owner.address,
+            agent = agencies[int(n_agencies * R())] if R() < 0.85 else ""
+            yield [number, filed_text, str(number_class), groups, goods, text, kind, form, owner.name, owner.address,
                    agent, prelim_issue, prelim_date, reg_issue, reg_date, term, status, ir_number, ir_date, madrid,
                    well_known, steps, GENERATED]
 
