@@ -393,10 +393,14 @@ class SqlBackend(SearchBackend):
 
     year_sql = "substr(h.application_date, 1, 4)"
     binary = ""  # a collation clause that orders strings by code point
-    materialize = False  # keep the hits in a temporary table for the page and the facets
+    materialize = True  # keep the hits in a temporary table for the page and the facets
+    temp_schema = "temp"
 
     def base_joins(self) -> str:
         return ""
+
+    def can_materialize(self, cursor) -> bool:
+        return self.materialize
 
     # -- the plan
     def search(self, query_ast, filters=None, sort="relevance", facets=True, page=1, page_size=20,
@@ -417,9 +421,10 @@ class SqlBackend(SearchBackend):
             order = "(application_date IS NULL), application_date DESC, id DESC"
         wanted = () if not facets else FACETS if facets is True else tuple(f for f in facets if f in FACETS)
         with connection.cursor() as cursor:
-            if self.materialize and wanted:  # one evaluation of the query for the page and the facets
+            materialize = bool(wanted) and self.can_materialize(cursor)
+            if materialize:  # one evaluation of the query for the page and the facets
                 select, params = self._hits_select(where, compiler.rank if ranked else None)
-                cursor.execute("DROP TABLE IF EXISTS temp.search_hits")
+                cursor.execute(f"DROP TABLE IF EXISTS {self.temp_schema}.search_hits")
                 cursor.execute(f"CREATE TEMP TABLE search_hits AS {select}", params)
                 hits_sql, hits_params = self._hits_cte(None, None, one_per_family)
             else:
@@ -435,12 +440,12 @@ class SqlBackend(SearchBackend):
                     total = cursor.fetchone()[0]
                 facet_counts = {name: [] for name in wanted}
                 if wanted and total:
-                    if not self.materialize:
+                    if not materialize:
                         hits_sql, hits_params = self._hits_cte(where, None, one_per_family)
                     facet_counts = self._facets(hits_sql, hits_params, wanted, cursor)
             finally:
-                if self.materialize and wanted:
-                    cursor.execute("DROP TABLE IF EXISTS temp.search_hits")
+                if materialize:
+                    cursor.execute(f"DROP TABLE IF EXISTS {self.temp_schema}.search_hits")
         hits = [SearchHit(id=row[0], score=float(row[1] or 0)) for row in rows]
         return SearchResult(total=total, hits=hits, facets=facet_counts, page=page, page_size=page_size)
 
@@ -457,7 +462,7 @@ class SqlBackend(SearchBackend):
     def _hits_cte(self, where: _Sql | None, rank, one_per_family: bool) -> tuple[str, list]:
         """``WITH … result AS (…)``: the hits of the condition, or (``where`` None) of ``temp.search_hits``."""
         if where is None:
-            sql, params = "WITH hits AS (SELECT * FROM temp.search_hits)", []
+            sql, params = f"WITH hits AS (SELECT * FROM {self.temp_schema}.search_hits)", []
         else:
             select, params = self._hits_select(where, rank)
             sql = f"WITH hits AS MATERIALIZED ({select})"
@@ -559,7 +564,6 @@ class SqliteFtsBackend(SqlBackend):
     """The embedded backend: SQLite FTS5 over the token streams, filters in SQL on the normal tables."""
 
     vendor = "sqlite"
-    materialize = True
 
     def __init__(self):
         ensure_sqlite_trigger()
@@ -707,6 +711,7 @@ class PostgresBackend(SqlBackend):
     """The production backend: PostgreSQL tsvector/tsquery over the token streams, GIN indexes, pg_trgm."""
 
     vendor = "postgresql"
+    temp_schema = "pg_temp"
     date_placeholder = "%s::date"
     year_sql = "to_char(h.application_date, 'YYYY')"
     binary = ' COLLATE "C"'
@@ -740,6 +745,11 @@ class PostgresBackend(SqlBackend):
 
     def base_joins(self):
         return f"LEFT JOIN {PG_TABLE} s ON s.patent_id = p.id"
+
+    def can_materialize(self, cursor):
+        """Not on a read-only connection (a hot standby): there the query runs twice instead."""
+        cursor.execute("SELECT current_setting('transaction_read_only')")
+        return self.materialize and cursor.fetchone()[0] != "on"
 
     def score_sql(self, rank):
         parts, params = [], []

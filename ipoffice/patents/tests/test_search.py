@@ -432,6 +432,17 @@ class TestSearch:
                 narrowed = search_patents(f"(电池 OR 无人机) AND {value.query}", facets=False)
                 assert narrowed.total == value.count, (name, value)
 
+    def test_facets_without_a_temporary_table(self, monkeypatch):
+        from ipoffice.patents.search.backends import SqlBackend
+
+        with_table = search_patents("电池 OR 无人机", one_per_family=True)
+        monkeypatch.setattr(SqlBackend, "materialize", False)  # as on a read-only PostgreSQL standby
+        without = search_patents("电池 OR 无人机", one_per_family=True)
+        assert without.total == with_table.total == 6
+        assert [h.id for h in without.hits] == [h.id for h in with_table.hits]
+        assert {k: [(v.value, v.count) for v in vs] for k, vs in without.facets.items()} == \
+            {k: [(v.value, v.count) for v in vs] for k, vs in with_table.facets.items()}
+
     def test_facets_one_per_family(self):
         result = search_patents("ipc:H01M10/0525", one_per_family=True)
         assert {v.value: v.count for v in result.facets["year"]} == {"2019": 1}
