@@ -793,33 +793,37 @@ class PatentGenerator:
         self.skeleton = sk
         self._text_pools()
         uniforms = np.random.default_rng([self.seed, 1]).random
-        types, app, pub, entry = sk.types.tolist(), sk.app.tolist(), sk.pub.tolist(), sk.entry.tolist()
-        numbers = sk.numbers.astype("U12").tolist()
-        checks = np.where(sk.checks == 10, "X", sk.checks.astype("U2")).tolist()
+        # Kept whole (citations and pairs look back and ahead); everything else converted block by block.
+        pub = sk.pub.tolist()
         pub_numbers = np.char.add(sk.pub_numbers.astype("U9"), np.array(["A", "U", "S"])[sk.types]).tolist()
-        families, cited_by = sk.families.astype("U10").tolist(), sk.cited_by.tolist()
-        digits, pct = sk.type_digit.tolist(), sk.pct.tolist()
-        inv_twin, util_twin = sk.invention_twin.tolist(), sk.utility_twin.tolist()
-        citing = (sk.citations >= 0).any(axis=1).tolist()
+        checks_all = np.where(sk.checks == 10, "X", sk.checks.astype("U2"))
+        citing_all = (sk.citations >= 0).any(axis=1)
         kinds = ("invention", "utility", "design")
         previous = None
-        for start in range(0, sk.count, 4096):
-            block = uniforms((min(4096, sk.count - start), _DRAWS)).tolist()
-            for k, u in enumerate(block):
+        for start in range(0, sk.count, _BLOCK):
+            end = min(start + _BLOCK, sk.count)
+            part = slice(start, end)
+            types, app, entry = sk.types[part].tolist(), sk.app[part].tolist(), sk.entry[part].tolist()
+            numbers, checks = sk.numbers[part].astype("U12").tolist(), checks_all[part].tolist()
+            families, cited_by = sk.families[part].astype("U10").tolist(), sk.cited_by[part].tolist()
+            digits, pct = sk.type_digit[part].tolist(), sk.pct[part].tolist()
+            inv_twin, util_twin = sk.invention_twin[part].tolist(), sk.utility_twin[part].tolist()
+            citing, citations = citing_all[part].tolist(), sk.citations[part]
+            for k, u in enumerate(uniforms((end - start, _DRAWS)).tolist()):
                 i = start + k
-                t = types[i]
+                t = types[k]
                 pub_number = pub_numbers[i]
                 record = CNPatent(
-                    seq=i + 1, number=numbers[i], check=checks[i], type=kinds[t], type_digit=digits[i],
-                    app_date=_DATES[app[i] - _FIRST_DAY], pub_date=_DATES[pub[i] - _FIRST_DAY], pub_number=pub_number,
-                    kind=pub_number[-1], cited_by=cited_by[i], family_id=families[i],
-                    citations=[(pub_numbers[j], _DATES[pub[j] - _FIRST_DAY]) for j in sk.citations[i].tolist()
-                               if j >= 0] if citing[i] else ())
-                if util_twin[i] and previous is not None:
+                    seq=i + 1, number=numbers[k], check=checks[k], type=kinds[t], type_digit=digits[k],
+                    app_date=_DATES[app[k] - _FIRST_DAY], pub_date=_DATES[pub[i] - _FIRST_DAY], pub_number=pub_number,
+                    kind=pub_number[-1], cited_by=cited_by[k], family_id=families[k],
+                    citations=[(pub_numbers[j], _DATES[pub[j] - _FIRST_DAY]) for j in citations[k].tolist()
+                               if j >= 0] if citing[k] else ())
+                if util_twin[k] and previous is not None:
                     self._twin(record, previous)
                 else:
-                    self._content(record, u, entry[i] if pct[i] else None, pub_numbers[i + 1] if inv_twin[i] else "")
-                self._history(record, u, previous if util_twin[i] else None)
+                    self._content(record, u, entry[k] if pct[k] else None, pub_numbers[i + 1] if inv_twin[k] else "")
+                self._history(record, u, previous if util_twin[k] else None)
                 previous = record
                 yield record
 
@@ -1071,6 +1075,7 @@ class PatentGenerator:
 
 
 _DRAWS = 42  # uniform numbers drawn per record (see the u[...] uses above)
+_BLOCK = 4096  # records converted from the numpy arrays at a time
 _PEOPLE = 6000
 _INVENTOR_COUNTS = (1, 2, 2, 3, 3, 4, 5, 6)
 _METHOD_CLAIMS = (8, 10, 10, 12, 15, 16, 18, 20)
