@@ -668,7 +668,7 @@ class PatentGenerator:
         self._applicants = [self._applicant() for _ in range(size)]
         rank = list(range(size))
         rng.shuffle(rank)
-        weights = [(0.15 if a.kind == "个人" else 1.0) / (r + 5) ** 0.9 for a, r in zip(self._applicants, rank,
+        weights = [(0.6 if a.kind == "个人" else 1.0) / (r + 5) ** 0.9 for a, r in zip(self._applicants, rank,
                                                                                       strict=True)]
         self._applicant_cum = list(accumulate(weights))
         self._enterprises = [a for a in self._applicants if a.kind == "企业"] or self._applicants
@@ -913,7 +913,7 @@ class PatentGenerator:
                 style = "material"
             elif methods and (not devices or roll < (0.7 if elec else 0.4)):
                 style = "method"
-        effects = self._effects[elec]
+        effects = self._effects[elec and style != "material"]
         effects = effects[int(u[25] * len(effects))]
         pick = u[22]
         if style == "material":
