@@ -8,14 +8,14 @@ The API the trademarks app calls:
   :class:`RuleHit` (``code``, ``reason_zh``, ``reason_en``) for every rule of the 商标审查审理指南 that fired.
 * :func:`goods_relation` — how the goods and services of two marks relate through the 类似群, with a weight.
 * :class:`ClearanceIndex` — an inverted index over the key n-grams of millions of marks, giving candidates.
-* :func:`rank` — compare a query with candidates and sort them.
+* :func:`rank` — compare a query with candidates and sort them; :func:`warm_up` loads the tables at start-up.
 """
 
 from .compare import RULES, SIMILAR, RuleHit, Similarity, compare, compare_text
 from .goods import GOODS_WEIGHTS, goods_relation
 from .index import ClearanceIndex, index_terms
 from .keys import MarkKeys, mark_keys
-from .rank import Ranked, rank
+from .rank import Ranked, rank, warm_up
 
 __all__ = [
     "GOODS_WEIGHTS",
@@ -32,4 +32,5 @@ __all__ = [
     "index_terms",
     "mark_keys",
     "rank",
+    "warm_up",
 ]

@@ -5,8 +5,10 @@ the mark without repetitions or descriptive words, four-corner bigrams (shape), 
 bigrams and whole readings; letter trigrams, the joined letters and their one-letter deletions, lemmas, Double
 Metaphone keys; digits (also from Chinese numerals); translation concepts. Terms are hashed to 64 bits with a
 vectorised FNV-1a, so the index is four numpy arrays: sorted term hashes, their offsets, the postings (row
-numbers) and the mark ids. A query sums IDF weights over the postings of its terms (``np.unique`` +
-``np.bincount``, proportional to the postings touched, not to the index size) and keeps the best ``limit``.
+numbers) and the mark ids. A query sums IDF weights over the postings of its terms and keeps the best ``limit``:
+the rarest terms, up to :data:`POSTINGS_BUDGET` postings, are merged in full (``np.unique`` + ``np.bincount``)
+and choose the candidates; commoner terms only add their weight to those (a binary search in their sorted
+postings), so the cost follows the postings touched, not the index size.
 """
 
 import gc
@@ -324,4 +326,7 @@ def _chain(first, rest):
 
 def _warm_up() -> None:
     """Load the tables once in the parent so forked workers share them."""
+    from .rank import warm_up
+
+    warm_up()
     index_terms(build_keys("超鹰 CAOYIN 153 apple", for_index=True))

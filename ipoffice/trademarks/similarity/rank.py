@@ -14,6 +14,15 @@ class Ranked(NamedTuple):
     similarity: Similarity
 
 
+def warm_up() -> None:
+    """Load every table once (glyphs, pinyin syllables, the bilingual and descriptive word lists, pypinyin's
+    phrases) so that the first clearance query does not pay for it; call at start-up of a long-lived process."""
+    sample = ("超鹰 CAOYIN 153", "唐钟TANGZONG", "APPLE PRO", "一五三", "银行行长")
+    for text in sample:
+        for other in sample:
+            compare(mark_keys(text), mark_keys(other))
+
+
 def rank(query_text: str | MarkKeys, candidates: Iterable[tuple[Hashable, str]], *, limit: int | None = 50,
          classes: set[int] | None = None, min_score: float = 0.0) -> list[Ranked]:
     """Compare the query with each ``(id, text)`` candidate and return the best ``limit`` (all if ``None``),

@@ -17,6 +17,7 @@ from ipoffice.trademarks.similarity import (
     index_terms,
     mark_keys,
     rank,
+    warm_up,
 )
 from ipoffice.trademarks.similarity.glyph import char_similarity
 from ipoffice.trademarks.similarity.lexicon import lemma
@@ -202,6 +203,7 @@ def test_goods_relation():
 
 
 def test_rank_sorts_by_score():
+    warm_up()
     ranked = rank("雨森", [(1, "华为"), (2, "森雨"), (3, "雨森 YUSEN"), (4, "YUSEN")])
     assert [r.id for r in ranked][:2] == [3, 2]
     assert ranked[-1].similarity.score < SIMILAR
