@@ -9,6 +9,19 @@ The API the trademarks app calls:
 * :func:`goods_relation` — how the goods and services of two marks relate through the 类似群, with a weight.
 * :class:`ClearanceIndex` — an inverted index over the key n-grams of millions of marks, giving candidates.
 * :func:`rank` — compare a query with candidates and sort them; :func:`warm_up` loads the tables at start-up.
+
+Typical use::
+
+    index = ClearanceIndex.build((mark.pk, mark.text) for mark in marks)  # or ClearanceIndex.load(path)
+    keys = mark_keys("超鹰")
+    ranked = rank(keys, [(pk, text_of[pk]) for pk in index.candidates(keys)], classes={9})
+    for hit in ranked:
+        relation, weight = goods_relation(query_groups, query_items, {9}, groups_of[hit.id], items_of[hit.id],
+                                          classes_of[hit.id], cross_links)
+        risk = hit.similarity.score * weight  # hit.similarity.rules carry the reasons, in Chinese and English
+
+Rule codes and their legends are in :data:`RULES`; a verdict is similar when ``score >= SIMILAR`` (0.7), which
+needs at least one rule with ``effect == "similar"``.
 """
 
 from .compare import RULES, SIMILAR, RuleHit, Similarity, compare, compare_text
