@@ -43,19 +43,22 @@ def _prefer_region(candidates: list[Entity], region: Region | None) -> list[Enti
 
 
 def match_entity(name: str, address: str = "", credit_code: str = "", *, source: str = "",
-                 create: bool = True) -> MatchResult | None:
+                 create: bool = True, region: Region | None = None, resolve: bool = True) -> MatchResult | None:
     """Link a name as given in a record (plus address and credit code when known) to an entity.
 
     In order: the same valid credit code; the same normalised name or a known alias; for a branch office
     (分公司), the parent is matched and the branch linked to it; the same core name (字号) in the same city;
     else a new entity is created with its region resolved from the address. Every decision is recorded in
     ``MatchDecision`` with its reason. With ``create=False`` a name that matches nothing returns None.
+    A caller that has resolved the address already (an importer, in batches) passes ``region`` and
+    ``resolve=False``.
     """
     display = clean_name(name)
     if not display:
         raise DataError.single("empty entity name", field="name")
-    resolution = resolve_address(address) if address else None
-    region = resolution.region if resolution else None
+    if resolve:
+        resolution = resolve_address(address) if address else None
+        region = resolution.region if resolution else None
     code = (credit_code or "").strip().upper()
     code_note = ""
     if code and credit_code_problem(code):

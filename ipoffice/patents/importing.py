@@ -76,6 +76,7 @@ class EntityResolver:
         self._entities: dict[tuple[str, str], int] = {}
         self._regions: dict[str, tuple[int | None, float | None]] = {}
         self._region_ids = {}
+        self._region_objects: dict[int, Region] = {}
 
     def resolve(self, parties: list[Party]) -> None:
         addresses = [p.address for p in parties if p.address and p.address not in self._regions
@@ -92,9 +93,16 @@ class EntityResolver:
             key = (party.name, party.address if party.country in ("", "CN") else party.country)
             if key not in self._entities:
                 result = match_entity(party.name, party.address if party.country in ("", "CN") else "",
-                                      source=self.source)
+                                      source=self.source, region=self._region(party.region_id), resolve=False)
                 self._entities[key] = result.entity.pk
             party.entity_id = self._entities[key]
+
+    def _region(self, region_id: int | None) -> Region | None:
+        if region_id is None:
+            return None
+        if region_id not in self._region_objects:
+            self._region_objects[region_id] = Region.objects.get(pk=region_id)
+        return self._region_objects[region_id]
 
     def _region_id(self, code: str | None) -> int | None:
         if not code:

@@ -82,8 +82,8 @@ def search(request):
         else:
             pages = max(1, -(-result.total // result.page_size))
             context.update(result=result, pages=pages, page=page,
-                           facets=[(FACET_LABELS.get(name, name), values) for name, values in result.facets.items()
-                                   if values])
+                           facets=[(name, FACET_LABELS.get(name, name), values)
+                                   for name, values in result.facets.items() if values])
     return render(request, "patents/search.html", context)
 
 

@@ -29,8 +29,7 @@ def test_search_page_facets_refine_the_query(client, corpus):
     page = client.get("/patents/", {"q": word})
     result = page.context["result"]
     assert result.total >= 1
-    facets = dict(page.context["facets"])
-    type_facet = next(values for label, values in facets.items() if str(label) == "Type")
+    type_facet = next(values for name, _label, values in page.context["facets"] if name == "type")
     refined = client.get("/patents/", {"q": f"{word} AND {type_facet[0].query}"}).context["result"]
     assert refined.total == type_facet[0].count
 
