@@ -180,6 +180,7 @@ class _Sql:
     params: list
     parts: list | None = None  # the conditions ANDed, when this is a conjunction
     top: object = None  # on the compiled condition: what it was compiled from (an _Fts or an _Sql)
+    uses_fts: bool = True  # on the compiled condition: whether any part of it reads the full-text index
 
 
 class _Compiler:
@@ -190,9 +191,10 @@ class _Compiler:
         self.rank: dict[str, list[str]] = {}  # target → positive expressions, for relevance
 
     def compile(self, node) -> _Sql:
+        self.uses_fts = False
         top = self.node(node, negated=False)
         sql = self.as_sql(top)
-        return _Sql(sql.sql, sql.params, sql.parts, top)
+        return _Sql(sql.sql, sql.params, sql.parts, top, self.uses_fts)
 
     def as_sql(self, cond) -> _Sql:
         if isinstance(cond, _Sql):
@@ -216,6 +218,7 @@ class _Compiler:
             if kind == "keyword":
                 return self.keyword(node)
             target, expr = self.term(node)
+            self.uses_fts = True
             if not negated:
                 self.rank.setdefault(target, []).append(expr)
             return _Fts(target, expr)
@@ -455,7 +458,8 @@ class SqlBackend(SearchBackend):
         else:
             score, joins, select_params, join_params = "0", "", [], []
         sql = (f"SELECT p.id, p.application_date, p.family_id, p.office, p.patent_type, p.legal_status, "
-               f"p.region_id, {score} AS score FROM {self.patent_table} p {self.base_joins()} {joins} "
+               f"p.region_id, {score} AS score FROM {self.patent_table} p "
+               f"{self.base_joins() if where.uses_fts else ''} {joins} "
                f"WHERE {where.sql}")
         return sql, [*select_params, *join_params, *where.params]
 
