@@ -198,20 +198,27 @@ def _insert_marks(marks: list[Trademark]) -> None:
         for mark_id, mark in zip(ids, marks, strict=True):
             mark.pk = mark_id
             rows.append((mark.pk, *(f.get_db_prep_save(f.pre_save(mark, True), connection) for f in fields)))
-        columns = ", ".join(["id", *(quote(f.column) for f in fields)])
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * (len(fields) + 1))})"
-        for start in range(0, len(rows), 2000):
-            cursor.executemany(sql, rows[start:start + 2000])
+    _write_rows(Trademark._meta.db_table, ["id", *(f.column for f in fields)], rows)
 
 
 def _insert(model, fields: list[str], rows: list[tuple]) -> None:
-    """Plain multi-row inserts (no model instances: most of a bulk load's time would go to building them)."""
+    """Plain inserts of value tuples (no model instances: most of a bulk load's time would go to building them)."""
+    _write_rows(model._meta.db_table, [model._meta.get_field(f).column for f in fields], rows)
+
+
+def _write_rows(table: str, columns: list[str], rows: list[tuple]) -> None:
+    """COPY on PostgreSQL, multi-row executemany elsewhere."""
     if not rows:
         return
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(model._meta.get_field(f).column) for f in fields)
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+    names = ", ".join(quote(c) for c in columns)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        sql = f"INSERT INTO {quote(table)} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
         for start in range(0, len(rows), 5000):
             cursor.executemany(sql, rows[start:start + 5000])
 
