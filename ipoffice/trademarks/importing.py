@@ -82,6 +82,7 @@ class PartyResolver:
         self._entities: dict[tuple[str, str], tuple[int, int | None]] = {}
         self._regions: dict[str, int | None] = {}
         self._region_ids: dict[str, int | None] = {}
+        self._region_objects: dict[int, Region | None] = {}
 
     def resolve(self, parties: list[TrademarkParty]) -> None:
         addresses = list(dict.fromkeys(p.address for p in parties if p.address and p.address not in self._regions
@@ -96,12 +97,20 @@ class PartyResolver:
                 continue
             key = (party.name, party.address if party.country in ("", "CN") else party.country)
             if key not in self._entities:
+                region_id = self._regions.get(party.address) if _chinese(party) else None
                 result = match_entity(party.name, party.address if party.country in ("", "CN") else "",
-                                      source=self.source)
+                                      source=self.source, region=self._region(region_id), resolve=False)
                 self._entities[key] = (result.entity.pk, result.entity.region_id)
             party.entity_id, entity_region = self._entities[key]
             if party.region_id is None and party.role == TrademarkParty.Role.OWNER:
                 party.region_id = entity_region
+
+    def _region(self, region_id: int | None) -> Region | None:
+        if region_id is None:
+            return None
+        if region_id not in self._region_objects:
+            self._region_objects[region_id] = Region.objects.filter(pk=region_id).first()
+        return self._region_objects[region_id]
 
     def _region_id(self, code: str | None) -> int | None:
         if not code:

@@ -1,33 +1,18 @@
 """The demo site in a real browser: a clearance search for a Chinese mark, then a hit and its reason."""
 
-import os
 import re
-import subprocess
 
 import pytest
 
-from ipoffice.core.testing.browser import _demo_command, by, click_and_wait, open_page, visible_text, wait_for
+from ipoffice.core.testing.browser import by, click_and_wait, open_page, visible_text, wait_for
 
 pytestmark = pytest.mark.browser
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-@pytest.fixture(scope="module")
-def site_with_marks(site, tmp_path_factory):
-    """The demo site with its generated marks: ``ipoffice demo`` makes them when it calls
-    ``generate_demo_marks``; otherwise they are added here to the demo's own database (idempotent either way)."""
-    data_dirs = sorted(tmp_path_factory.getbasetemp().glob("demo*/data"))
-    if data_dirs:
-        env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-        env["IPOFFICE_DATA_DIR"] = str(data_dirs[-1])
-        subprocess.run([*_demo_command(), "trademarks", "demo", "--count", "1500"], env=env, check=True,
-                       capture_output=True, timeout=300)
-    return site
-
-
-def test_clearance_of_a_chinese_mark_then_a_hit_and_its_reason(site_with_marks, browser):
+def test_clearance_of_a_chinese_mark_then_a_hit_and_its_reason(site, browser):
+    """The demo's generated marks (``ipoffice demo`` calls ``generate_demo_marks``)."""
     By = by()
-    site = site_with_marks
     open_page(browser, site + "/trademarks/?status=registered")
     rows = [[cell.text.strip() for cell in tr.find_elements(By.TAG_NAME, "td")]
             for tr in browser.find_elements(By.CSS_SELECTOR, "table.marks tbody tr")]
