@@ -19,6 +19,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Max, Q
+from django.utils.translation import gettext_lazy as _
 
 from ipoffice.core.errors import DataError
 from ipoffice.core.text import fold
@@ -32,6 +33,11 @@ NOTICE = f"{NOTICE_ZH} {NOTICE_EN}"
 MAX_QUERY = 100  # characters of a mark text
 CANDIDATE_FACTOR = 10  # candidates asked of the index per hit wanted
 GOODS_WEIGHT_FLOOR = 0.35  # how much an identical mark for unrelated goods still counts
+GOODS_RELATIONS = {
+    "same_item": _("same goods item"), "same_group": _("same similar group"),
+    "cross_group": _("cross-searched similar group"), "same_class": _("same class only"),
+    "unrelated": _("unrelated goods"), "unspecified": _("goods not given"),
+}
 
 
 def similarity_engine():
@@ -175,6 +181,8 @@ class Hit:
     filing_date: date | None
     url: str
     clocks: dict = field(default_factory=dict)
+    status_label: str = ""
+    goods_label: str = ""
 
     def as_json(self) -> dict:
         data = asdict(self)
@@ -284,7 +292,9 @@ def clear(text: str, classes=None, goods: str | None = None, limit: int = 50, *,
             goods_weight=round(float(weight), 4), rank_score=round(rank, 4), filing_date=mark.filing_date,
             url=mark.get_absolute_url(),
             clocks={"opposition_end": clocks.opposition.end.isoformat() if clocks.opposition else None,
-                    "term_end": clocks.term_end.isoformat() if clocks.term_end else None}))
+                    "term_end": clocks.term_end.isoformat() if clocks.term_end else None},
+            status_label=str(MarkStatus(mark.status).label) if mark.status in MarkStatus.values else mark.status,
+            goods_label=str(GOODS_RELATIONS.get(relation, relation))))
     hits = [h for h in hits if h.score > 0]
     hits.sort(key=lambda h: (-h.rank_score, -h.score, h.number))
     return Clearance(query=text, classes=classes, goods=goods, groups=sorted(groups), items=sorted(items),
@@ -312,7 +322,8 @@ def explain(mark: Trademark, text: str, classes=None, goods: str | None = None):
     return {"query": text, "score": round(float(similarity.score), 4), "sound": round(float(similarity.sound), 4),
             "shape": round(float(similarity.shape), 4), "meaning": round(float(similarity.meaning), 4),
             "rules": [rule_dict(r) for r in similarity.rules], "goods_relation": relation,
-            "goods_weight": round(float(weight), 4), "notice": NOTICE}
+            "goods_weight": round(float(weight), 4), "goods_label": str(GOODS_RELATIONS.get(relation, relation)),
+            "notice": NOTICE}
 
 
 # --- statistics --------------------------------------------------------------------------------------------
