@@ -7,15 +7,13 @@ well-formed, an XML bomb) writes nothing and its manifest says why; a record tha
 rejected with its reason while the others are imported.
 """
 
-import hashlib
-import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
 
+from ipoffice.core.importing import Counts, FileError, expand_paths, file_sha256, record_hash
 from ipoffice.entities.services import match_entity
 from ipoffice.regions.models import Region
 from ipoffice.regions.services import resolve_addresses
@@ -29,43 +27,6 @@ BATCH = 500
 _CHILDREN = (Party, Classification, Citation, LegalEvent)
 
 
-class FileError(Exception):
-    """The file as a whole cannot be imported (unknown format, unreadable, not well-formed)."""
-
-
-@dataclass
-class Counts:
-    read: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: int = 0
-
-
-def content_hash(record: ParsedPatent) -> str:
-    data = record.as_dict()
-    data.pop("record", None)
-    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str, ensure_ascii=False).encode()).hexdigest()
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files as given, and the files inside folders (recursively, sorted), skipping licences and dot files."""
-    files = []
-    for path in map(Path, paths):
-        if path.is_dir():
-            files.extend(p for p in sorted(path.rglob("*")) if p.is_file() and not p.name.startswith(".")
-                         and "LICENSE" not in p.name.upper())
-        else:
-            files.append(path)
-    return files
 
 
 class EntityResolver:
@@ -169,7 +130,7 @@ def _write_batch(batch: list[ParsedPatent], counts: Counts, source: str, fmt: st
                                       application_number__in={k[1] for k in keys})}
     fresh, changed, children = [], [], []
     for record in batch:
-        digest = content_hash(record)
+        digest = record_hash(record)
         patent = existing.get((record.office, record.application_number))
         if patent is not None and (patent.content_hash == digest or digest in patent.source_hashes):
             counts.unchanged += 1

@@ -9,15 +9,13 @@ Chinese marks get the 区分表 edition in force on their filing date, and their
 (and class) from that edition when the item code or the exact item name is found there.
 """
 
-import hashlib
-import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
 
+from ipoffice.core.importing import Counts, FileError, expand_paths, file_sha256, record_hash
 from ipoffice.core.text import has_han
 from ipoffice.entities.services import match_entity
 from ipoffice.regions.models import Region
@@ -32,42 +30,6 @@ BATCH = 500
 _CHILDREN = (TrademarkParty, TrademarkGoods, TrademarkEvent)
 
 
-class FileError(Exception):
-    """The file as a whole cannot be imported (unknown format, unreadable, not well-formed)."""
-
-
-@dataclass
-class Counts:
-    read: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: int = 0
-
-
-def content_hash(record: ParsedMark) -> str:
-    data = record.as_dict()
-    data.pop("record", None)
-    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str, ensure_ascii=False).encode()).hexdigest()
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    files = []
-    for path in map(Path, paths):
-        if path.is_dir():
-            files.extend(p for p in sorted(path.rglob("*")) if p.is_file() and not p.name.startswith(".")
-                         and "LICENSE" not in p.name.upper())
-        else:
-            files.append(path)
-    return files
 
 
 def _chinese(party: TrademarkParty) -> bool:
@@ -196,7 +158,7 @@ def _write_batch(batch: list[ParsedMark], counts: Counts, source: str, fmt: str,
         office__in={k[0] for k in keys}, application_number__in={k[1] for k in keys})}
     fresh, changed, children = [], [], []
     for record in batch:
-        digest = content_hash(record)
+        digest = record_hash(record)
         mark = existing.get((record.office, record.application_number))
         if mark is not None and mark.content_hash == digest:
             counts.unchanged += 1
