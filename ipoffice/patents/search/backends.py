@@ -28,6 +28,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.db.models import Q
 
@@ -827,4 +828,4 @@ def get_backend() -> SearchBackend:
     try:
         return _BACKENDS[connection.vendor]()
     except KeyError:
-        raise NotImplementedError(f"no patent search backend for {connection.vendor}") from None
+        raise ImproperlyConfigured(f"no patent search backend for {connection.vendor}") from None
