@@ -71,9 +71,16 @@ def test_home_is_chinese_by_default_and_english_on_request(client, entities):
     assert '<html lang="zh-hans">' in html(client.get("/"))
 
 
-def test_browser_language_is_honoured_without_a_cookie(entities):
-    assert '<html lang="en">' in html(Client(HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9").get("/"))
+def test_pages_are_chinese_first_whatever_the_browser_asks(entities):
+    """An English browser still gets the Chinese site until the visitor uses the switch; the API follows
+    Accept-Language."""
+    assert '<html lang="zh-hans">' in html(Client(HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9").get("/"))
     assert '<html lang="zh-hans">' in html(Client(HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9").get("/"))
+    english = Client(HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
+    english.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert '<html lang="en">' in html(english.get("/"))
+    answer = Client(HTTP_ACCEPT_LANGUAGE="en").get("/api/entities/?parent=abc")
+    assert answer["Content-Language"] == "en"
 
 
 def test_home_shows_key_figures(client, entities):
