@@ -2,7 +2,7 @@
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,3 +45,84 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
         else:
             files.append(path)
     return files
+
+
+def parse_failures(items):
+    """A parser's records, with a failure to read the file itself turned into a :class:`FileError`."""
+    from lxml import etree
+
+    try:
+        yield from items
+    except etree.XMLSyntaxError as error:
+        raise FileError(f"not well-formed XML ({error}); nothing imported") from error
+    except UnicodeDecodeError as error:
+        raise FileError(f"wrong encoding ({error.reason} at byte {error.start}); nothing imported") from error
+
+
+@dataclass
+class Registry:
+    """What one register plugs into :func:`import_file`: how to detect, check and write its records."""
+
+    name: str  # "patents", "trademarks": the source label of entity matches
+    manifest_model: type
+    detect_parser: Callable
+    record_error: type  # the parsers' RecordError class
+    formats: str  # for the "format not recognised" message
+    check: Callable  # record → reason it cannot be taken, or None
+    write_batch: Callable  # (batch, counts, source, format, resolver) → None
+    resolver: Callable  # source label → a resolver kept for the whole file
+    batch: int = 500
+
+
+def import_file(registry: Registry, path: Path, *, progress: Callable[[int], None] | None = None):
+    """Import one file into a register, in one transaction, and return its saved manifest.
+
+    The format is detected; a record the parser cannot read, or that lacks what the register needs, is
+    rejected with its reason while the others are written; a file that cannot be read to its end writes
+    nothing and its manifest says why.
+    """
+    from django.db import transaction
+    from django.utils import timezone
+
+    path = Path(path)
+    manifest = registry.manifest_model(path=str(path), sha256="", format="", status="failed",
+                                       started_at=timezone.now())
+    counts, problems = Counts(), []
+    try:
+        manifest.sha256 = file_sha256(path)
+        parser = registry.detect_parser(path)
+        if parser is None:
+            raise FileError(f"format not recognised (not {registry.formats})")
+        manifest.format = parser.format
+        resolver = registry.resolver(f"{registry.name}:{path.name}")
+        with transaction.atomic():
+            batch = []
+            for item in parse_failures(parser().parse(path)):
+                counts.read += 1
+                if isinstance(item, registry.record_error):
+                    reason, field = item.reason, item.field
+                else:
+                    reason, field = registry.check(item), None
+                if reason:
+                    counts.rejected += 1
+                    problems.append({"record": item.record, "field": field, "reason": reason})
+                    continue
+                batch.append(item)
+                if len(batch) >= registry.batch:
+                    registry.write_batch(batch, counts, str(path), parser.format, resolver)
+                    batch = []
+                    if progress:
+                        progress(counts.read)
+            if batch:
+                registry.write_batch(batch, counts, str(path), parser.format, resolver)
+        manifest.status = "done"
+    except (FileError, OSError, ValueError) as error:
+        manifest.error = f"{path.name}: {error}"
+        counts = Counts(read=counts.read, rejected=counts.read)
+    manifest.read, manifest.created, manifest.updated = counts.read, counts.created, counts.updated
+    manifest.unchanged, manifest.rejected, manifest.problems = counts.unchanged, counts.rejected, problems[:1000]
+    manifest.finished_at = timezone.now()
+    manifest.save()
+    if progress:
+        progress(counts.read)
+    return manifest

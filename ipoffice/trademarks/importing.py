@@ -12,10 +12,8 @@ Chinese marks get the 区分表 edition in force on their filing date, and their
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from django.db import transaction
-from django.utils import timezone
-
-from ipoffice.core.importing import Counts, FileError, expand_paths, file_sha256, record_hash
+from ipoffice.core.importing import Counts, Registry, expand_paths, record_hash
+from ipoffice.core.importing import import_file as run_import
 from ipoffice.core.text import has_han
 from ipoffice.entities.services import match_entity
 from ipoffice.regions.models import Region
@@ -204,61 +202,14 @@ def _write_batch(batch: list[ParsedMark], counts: Counts, source: str, fmt: str,
         model.objects.bulk_create(bucket, batch_size=BATCH)
 
 
+REGISTRY = Registry(name="trademarks", manifest_model=ImportManifest, detect_parser=detect_parser,
+                    record_error=RecordError, formats="ST.66, ST.96, EUIPO JSON or a Chinese register extract",
+                    check=_check, write_batch=_write_batch, resolver=PartyResolver, batch=BATCH)
+
+
 def import_file(path: Path, *, progress: Callable[[int], None] | None = None) -> ImportManifest:
     """Import one file (format detected) and return its manifest; see the module docstring."""
-    path = Path(path)
-    manifest = ImportManifest(path=str(path), sha256="", format="", status="failed", started_at=timezone.now())
-    counts, problems = Counts(), []
-    try:
-        manifest.sha256 = file_sha256(path)
-        parser = detect_parser(path)
-        if parser is None:
-            raise FileError("format not recognised (not ST.66, ST.96, EUIPO JSON or a Chinese register extract)")
-        manifest.format = parser.format
-        resolver = PartyResolver(source=f"trademarks:{path.name}")
-        with transaction.atomic():
-            batch = []
-            for item in _records(parser().parse(path)):
-                counts.read += 1
-                if isinstance(item, RecordError):
-                    counts.rejected += 1
-                    problems.append({"record": item.record, "field": item.field, "reason": item.reason})
-                    continue
-                reason = _check(item)
-                if reason:
-                    counts.rejected += 1
-                    problems.append({"record": item.record, "field": None, "reason": reason})
-                    continue
-                batch.append(item)
-                if len(batch) >= BATCH:
-                    _write_batch(batch, counts, str(path), parser.format, resolver)
-                    batch = []
-                    if progress:
-                        progress(counts.read)
-            if batch:
-                _write_batch(batch, counts, str(path), parser.format, resolver)
-        manifest.status = "done"
-    except (FileError, OSError, ValueError) as error:
-        manifest.error = f"{path.name}: {error}"
-        counts = Counts(read=counts.read, rejected=counts.read)
-    manifest.read, manifest.created, manifest.updated = counts.read, counts.created, counts.updated
-    manifest.unchanged, manifest.rejected, manifest.problems = counts.unchanged, counts.rejected, problems[:1000]
-    manifest.finished_at = timezone.now()
-    manifest.save()
-    if progress:
-        progress(counts.read)
-    return manifest
-
-
-def _records(items):
-    from lxml import etree
-
-    try:
-        yield from items
-    except etree.XMLSyntaxError as error:
-        raise FileError(f"not well-formed XML ({error}); nothing imported") from error
-    except UnicodeDecodeError as error:
-        raise FileError(f"wrong encoding ({error.reason}); nothing imported") from error
+    return run_import(REGISTRY, path, progress=progress)
 
 
 def import_paths(paths: Iterable[Path], *, progress=None) -> list[ImportManifest]:
