@@ -107,6 +107,10 @@ class SearchBackend(ABC):
         one page of hits (ids and scores) and, when asked, the facet counts over all hits."""
 
     @abstractmethod
+    def matching_ids(self, query_ast, filters=None) -> list[int]:
+        """Ids of every patent matching the query tree and the filters, in id order: no page, no score."""
+
+    @abstractmethod
     def clear(self) -> None:
         """Empty the index."""
 
@@ -452,6 +456,14 @@ class SqlBackend(SearchBackend):
                     cursor.execute(f"DROP TABLE IF EXISTS {self.temp_schema}.search_hits")
         hits = [SearchHit(id=row[0], score=float(row[1] or 0)) for row in rows]
         return SearchResult(total=total, hits=hits, facets=facet_counts, page=page, page_size=page_size)
+
+    def matching_ids(self, query_ast, filters=None) -> list[int]:
+        where = _Compiler(self).compile(_with_filters(query_ast, filters))
+        sql = (f"SELECT p.id FROM {self.patent_table} p {self.base_joins() if where.uses_fts else ''} "
+               f"WHERE {where.sql} ORDER BY p.id")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, where.params)
+            return [row[0] for row in cursor.fetchall()]
 
     def _hits_select(self, where: _Sql, rank) -> tuple[str, list]:
         if rank:

@@ -9,7 +9,7 @@ from ..models import IPCEntry, LegalStatus, Party, Patent, PatentType
 from .backends import FACETS, SearchResult, get_backend
 from .query import QueryError, field_query, parse
 
-__all__ = ["QueryError", "search_patents", "result_as_dict", "hit_as_dict"]
+__all__ = ["QueryError", "search_patents", "matching_patent_ids", "result_as_dict", "hit_as_dict"]
 
 #: The fields of the patents loaded with the hits (others load on access).
 HIT_FIELDS = ("office", "application_number", "application_date", "publication_number", "publication_date",
@@ -45,6 +45,12 @@ def search_patents(query_text: str, *, filters=None, sort: str = "relevance", fa
     result.hits = [h for h in result.hits if h.patent is not None]
     _label_facets(result)
     return result
+
+
+def matching_patent_ids(query_text: str, *, filters=None) -> list[int]:
+    """Ids of every patent a query matches (no cap), in id order: what a navigation dataset or a watch list holds.
+    Raises :class:`QueryError` for a query that cannot be read."""
+    return get_backend().matching_ids(parse(query_text), filters=filters)
 
 
 def _label_facets(result: SearchResult) -> None:

@@ -235,6 +235,14 @@ class TestSearch:
         assert get_backend().vendor == connection.vendor
         assert get_backend().count() == len(CORPUS)
 
+    def test_matching_ids_are_every_hit_without_a_page(self):
+        from ipoffice.patents.search.services import matching_patent_ids
+
+        ids = matching_patent_ids("电池 OR drone", filters={"type": "invention"})
+        assert ids == sorted(ids)
+        assert {self.keys[i] for i in ids} == self.found("电池 OR drone", filters={"type": "invention"})
+        assert matching_patent_ids("锂电池") == sorted(self.corpus[k].pk for k in ("li_cathode", "pack_cooling"))
+
     # -- analysis
     def test_a_word_finds_itself_and_longer_words_holding_it(self):
         assert self.found("锂电池") == {"li_cathode", "pack_cooling"}  # 锂电池, 锂电池组; not 锂离子电池
