@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "ipoffice.patents",
     "ipoffice.trademarks",
     "ipoffice.indicators",
+    "ipoffice.navigation",
     "ipoffice.portal",
 ]
 

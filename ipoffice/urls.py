@@ -16,6 +16,7 @@ urlpatterns = [
     path("indicators/", include("ipoffice.indicators.urls")),
     path("patents/", include("ipoffice.patents.urls")),
     path("trademarks/", include("ipoffice.trademarks.urls")),
+    path("navigation/", include("ipoffice.navigation.urls")),
     path("accounts/", include("ipoffice.accounts.urls")),
     path("history/", include("ipoffice.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

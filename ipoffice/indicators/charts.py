@@ -12,7 +12,7 @@ _CONFIG = {"font": FONT, "axis": {"labelFont": FONT, "titleFont": FONT},
            "legend": {"labelFont": FONT, "titleFont": FONT}, "title": {"font": FONT}, "view": {"stroke": None}}
 
 
-def _spec(title: str, values: list[dict], layers_or_mark: dict, width=520, height=240) -> dict:
+def vega_spec(title: str, values: list[dict], layers_or_mark: dict, width=520, height=240) -> dict:
     spec = {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "title": title, "width": width,
             "height": height, "data": {"values": values}, "config": _CONFIG}
     spec.update(layers_or_mark)
@@ -40,13 +40,13 @@ def series_chart(evaluation) -> dict:
         "strokeDash": {"field": "kind", "type": "nominal", "legend": None,
                        "scale": {"range": [[1, 0], [6, 4]]}},
     }
-    return _spec(evaluation.name_zh, values + path, {"mark": {"type": "line", "point": True}, "encoding": encoding})
+    return vega_spec(evaluation.name_zh, values + path, {"mark": {"type": "line", "point": True}, "encoding": encoding})
 
 
 def city_bar_chart(title: str, rows, unit: str) -> dict:
     """One bar per city, coloured by region group."""
     values = [{"city": r.name, "value": r.value, "group": r.group or "-"} for r in rows if r.value is not None]
-    return _spec(title, values, {"mark": "bar", "encoding": {
+    return vega_spec(title, values, {"mark": "bar", "encoding": {
         "y": {"field": "city", "type": "nominal", "sort": "-x", "title": None},
         "x": {"field": "value", "type": "quantitative", "title": unit},
         "color": {"field": "group", "type": "nominal", "title": _("region group")}}}, height=max(120, 16 * len(values)))
@@ -59,7 +59,7 @@ def status_chart(evaluations) -> dict:
         counts[e.status] = counts.get(e.status, 0) + 1
     order = list(STATUS_COLOURS)
     values = [{"status": _(s.replace("_", " ")), "key": s, "count": counts.get(s, 0)} for s in order]
-    return _spec(_("Targets by status"), values, {"mark": "bar", "encoding": {
+    return vega_spec(_("Targets by status"), values, {"mark": "bar", "encoding": {
         "x": {"field": "status", "type": "nominal", "sort": None, "title": None},
         "y": {"field": "count", "type": "quantitative", "title": _("targets")},
         "color": {"field": "key", "type": "nominal", "legend": None,
@@ -68,7 +68,7 @@ def status_chart(evaluations) -> dict:
 
 def rank_interval_chart(title: str, units: list[dict]) -> dict:
     """Composite-index ranks: nominal rank with the 5–95 % Monte-Carlo interval."""
-    return _spec(title, units, {"layer": [
+    return vega_spec(title, units, {"layer": [
         {"mark": "rule", "encoding": {"y": {"field": "name", "type": "nominal", "sort": {"field": "rank"},
                                              "title": None},
                                        "x": {"field": "rank_low", "type": "quantitative", "title": _("rank"),

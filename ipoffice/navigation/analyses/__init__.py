@@ -1,0 +1,68 @@
+"""The analyses of a navigation project: each a table plus a chart, each figure drilling down to its patents.
+
+An analysis is a function ``(dataset, rules) -> Analysis`` registered with :func:`analysis`; modules of this
+package register theirs on import. :func:`run_all` runs them in registry order (the report's order).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..counting import Rules
+from ..dataset import Dataset
+
+
+@dataclass
+class Column:
+    key: str
+    label: str
+    kind: str = "text"  # text | int | float | percent | link (a patent or entity URL in the row's "<key>_url")
+
+
+@dataclass
+class Analysis:
+    key: str
+    title: str
+    method: str  # how the figures are counted, in one or two sentences (shown under the table)
+    columns: list[Column]
+    rows: list[dict]  # values by column key; a row's "drill" (if any) is its key in ``drill``
+    chart: dict | None = None  # Vega-Lite spec, rendered by indicators.charts.to_svg
+    drill: dict[str, list[int]] = field(default_factory=dict)  # drill key → ids of the patents behind a figure
+    notes: list[str] = field(default_factory=list)  # e.g. years incomplete because of the publication lag
+    extra: dict = field(default_factory=dict)  # analysis-specific data (e.g. network nodes and edges)
+
+
+Analyser = Callable[[Dataset, Rules], Analysis]
+_REGISTRY: dict[str, Analyser] = {}
+
+
+def analysis(key: str) -> Callable[[Analyser], Analyser]:
+    """Register an analysis under its key (unique; the order of registration is the report's order)."""
+
+    def register(function: Analyser) -> Analyser:
+        if key in _REGISTRY and _REGISTRY[key] is not function:
+            raise ValueError(f"analysis {key!r} is registered twice")
+        _REGISTRY[key] = function
+        return function
+
+    return register
+
+
+def keys() -> list[str]:
+    _load()
+    return list(_REGISTRY)
+
+
+def run(key: str, dataset: Dataset, rules: Rules) -> Analysis:
+    _load()
+    if key not in _REGISTRY:
+        raise KeyError(f"no analysis {key!r}; there are: {', '.join(_REGISTRY)}")
+    return _REGISTRY[key](dataset, rules)
+
+
+def run_all(dataset: Dataset, rules: Rules) -> list[Analysis]:
+    _load()
+    return [function(dataset, rules) for function in _REGISTRY.values()]
+
+
+def _load() -> None:
+    from . import trends  # noqa: F401  (each module registers its analyses)
