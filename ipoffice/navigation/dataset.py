@@ -82,6 +82,7 @@ class Dataset:
     records: list[Record]
     cutoff: str  # ISO date: records published after it are left out
     query: str = ""
+    region: str = ""  # the project's division code: what regional positioning compares
     nodes: list[dict] = field(default_factory=list)  # {"code", "name", "parent"} in tree order
     effects: list[str] = field(default_factory=list)
     regions: dict[str, str] = field(default_factory=dict)  # division code → name, with every ancestor
@@ -128,7 +129,7 @@ def _iso(value) -> str | None:
     return value.isoformat() if value else None
 
 
-def build_dataset(ids, *, cutoff: date, query: str = "", nodes: list[dict] | None = None,
+def build_dataset(ids, *, cutoff: date, query: str = "", region: str = "", nodes: list[dict] | None = None,
                   node_members: dict[str, set[int]] | None = None, effects: dict[str, set[int]] | None = None
                   ) -> Dataset:
     """The records of these patents as of ``cutoff`` (patents published later are left out).
@@ -216,7 +217,7 @@ def build_dataset(ids, *, cutoff: date, query: str = "", nodes: list[dict] | Non
     from ipoffice.patents.models import IPCEntry
 
     return Dataset(
-        records=records, cutoff=cutoff.isoformat(), query=query, nodes=list(nodes or []),
+        records=records, cutoff=cutoff.isoformat(), query=query, region=region, nodes=list(nodes or []),
         effects=list(effects or {}),
         regions=dict(Region.objects.filter(code__in=codes).values_list("code", "name")),
         ipc_titles=dict(IPCEntry.objects.filter(symbol__in=subclasses).values_list("symbol", "title_zh")),

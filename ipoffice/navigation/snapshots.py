@@ -50,7 +50,8 @@ def take_snapshot(project: Project, *, cutoff: date | None = None) -> Snapshot:
     ids = set(matching_patent_ids(query.text))
     tree, members = node_members(project, ids)
     effects = {e.name: set(matching_patent_ids(e.query)) & ids for e in project.effects.all()}
-    dataset = build_dataset(ids, cutoff=rules.cutoff, query=query.text, nodes=tree, node_members=members,
+    dataset = build_dataset(ids, cutoff=rules.cutoff, query=query.text, nodes=tree,
+                            region=project.region.code if project.region else "", node_members=members,
                             effects=effects)
     data = dumps(dataset)
     return Snapshot.objects.create(project=project, query=query, cutoff_date=rules.cutoff, rules=rules.as_dict(),

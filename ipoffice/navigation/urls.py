@@ -1,9 +1,4 @@
-from django.urls import path
-
-from . import views
+from .views import filings, monitoring, projects
 
 app_name = "navigation"
-urlpatterns = [
-    path("", views.project_list, name="projects"),
-    path("projects/<slug:slug>/", views.project_detail, name="project"),
-]
+urlpatterns = [*projects.urlpatterns, *monitoring.urlpatterns, *filings.urlpatterns]

@@ -1,9 +1,10 @@
-"""Navigation pages: thin views over the services of this app."""
+"""Project pages: list, detail, analyses with drill-down, worksheet, findings, report."""
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
+from django.urls import path
 
-from .models import Project
+from ..models import Project
 
 
 def visible_projects(user):
@@ -23,3 +24,9 @@ def project_list(request):
 def project_detail(request, slug):
     project = get_object_or_404(visible_projects(request.user), slug=slug)
     return render(request, "navigation/project_detail.html", {"project": project})
+
+
+urlpatterns = [
+    path("", project_list, name="projects"),
+    path("projects/<slug:slug>/", project_detail, name="project"),
+]

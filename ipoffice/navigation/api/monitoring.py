@@ -1,0 +1,5 @@
+"""API of navigation monitoring."""
+
+
+def register(router):
+    """Add this module's viewsets to the router."""

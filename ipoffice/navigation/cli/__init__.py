@@ -1,0 +1,1 @@
+"""The ``ipoffice navigation`` sub-commands, one mixin per concern (projects, monitoring, filings)."""

@@ -1,0 +1,3 @@
+"""Filing tracking and the review of filing signals."""
+
+urlpatterns = []

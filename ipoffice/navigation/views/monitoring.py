@@ -1,0 +1,3 @@
+"""Watch lists, alerts and their feeds (专利预警)."""
+
+urlpatterns = []
