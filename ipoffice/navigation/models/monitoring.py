@@ -25,7 +25,8 @@ class WatchList(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     query = models.TextField(_("query"), blank=True)  # QUERY
     ipc_prefixes = models.CharField(_("IPC prefixes"), max_length=300, blank=True)  # IPC: "H01M, B60L53"
-    entities = models.ManyToManyField("entities.Entity", blank=True, related_name="+")  # COMPETITORS / PORTFOLIO
+    # COMPETITORS / PORTFOLIO; a named reverse relation, so that merging an entity moves its watch lists too
+    entities = models.ManyToManyField("entities.Entity", blank=True, related_name="watch_lists")
     events = models.JSONField(_("events to watch"), default=list, blank=True)  # Alert.Kind values; [] = all
     expiry_months = models.PositiveSmallIntegerField(_("warn of core patents expiring within (months)"), default=6)
     email = models.BooleanField(_("send e-mail"), default=False)
