@@ -2,7 +2,8 @@
 
 Everything that differs between a laptop demo, CI and production comes from the environment:
 ``DATABASE_URL`` (default: SQLite under the data directory), ``IPOFFICE_DATA_DIR``,
-``IPOFFICE_SECRET_KEY``, ``IPOFFICE_DEBUG``, ``IPOFFICE_ALLOWED_HOSTS`` and ``REDIS_URL`` (optional cache).
+``IPOFFICE_SECRET_KEY``, ``IPOFFICE_DEBUG``, ``IPOFFICE_ALLOWED_HOSTS``, ``REDIS_URL`` (optional cache), and for mail
+``IPOFFICE_EMAIL_BACKEND``, ``IPOFFICE_EMAIL_HOST``, ``IPOFFICE_FROM_EMAIL``, ``IPOFFICE_SITE_URL``.
 """
 
 import os
@@ -126,6 +127,12 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:home"
+
+# Mail (alert digests of watch lists): printed on the console unless a backend is configured.
+EMAIL_BACKEND = os.environ.get("IPOFFICE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("IPOFFICE_EMAIL_HOST", "localhost")
+DEFAULT_FROM_EMAIL = os.environ.get("IPOFFICE_FROM_EMAIL", "ipoffice <noreply@localhost>")
+IPOFFICE_SITE_URL = os.environ.get("IPOFFICE_SITE_URL", "http://localhost:8000")  # for the links in mails
 
 # Chinese first, English beside it.
 LANGUAGE_CODE = "zh-hans"
