@@ -65,4 +65,9 @@ def run_all(dataset: Dataset, rules: Rules) -> list[Analysis]:
 
 
 def _load() -> None:
-    from . import trends  # noqa: F401  (each module registers its analyses)
+    """Import the analysis modules; each registers its analyses, in the report's order."""
+    from importlib import import_module
+
+    for name in ("trends", "life_cycle", "composition", "geography", "players", "classification", "effects",
+                 "networks", "key_patents", "concentration", "legal_status", "positioning"):
+        import_module(f"{__name__}.{name}")

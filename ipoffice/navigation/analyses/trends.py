@@ -10,16 +10,7 @@ from ..counting import Rules, counted, incomplete_years, year_of
 from ..dataset import Dataset
 from ..models import DateBasis
 from . import Analysis, Column, analysis
-
-
-def lag_note(rules: Rules, years) -> list[str]:
-    """The note that marks the years still incomplete because of the publication lag (none when no such year)."""
-    late = sorted(set(years) & incomplete_years(rules))
-    if not late:
-        return []
-    return [_("Years %(years)s are incomplete: filings are published about %(months)s months after filing, so "
-              "the counts up to the cut-off %(cutoff)s are still growing.")
-            % {"years": ", ".join(map(str, late)), "months": rules.lag_months, "cutoff": rules.cutoff.isoformat()}]
+from .common import grant_date, lag_note, unit_label
 
 
 @analysis("trend")
@@ -30,14 +21,16 @@ def filing_trend(dataset: Dataset, rules: Rules) -> Analysis:
         year = year_of(record, rules)
         if year is not None:
             filed[year].append(record.id)
-        if record.grant_date:
-            granted[int(record.grant_date[:4])].append(record.id)
+        granted_on = grant_date(record)
+        if granted_on:
+            granted[int(granted_on[:4])].append(record.id)
     years = sorted(set(filed) | set(granted))
     late = incomplete_years(rules)
     rows, drill, values = [], {}, []
     for year in years:
         rows.append({"year": year, "filings": len(filed[year]), "grants": len(granted[year]),
-                     "incomplete": _("incomplete") if year in late else "", "drill": f"{year}"})
+                     "incomplete": _("incomplete") if year in late else "", "drill": f"{year}",
+                     "grants_drill": f"{year}:grants"})
         drill[f"{year}"] = filed[year]
         drill[f"{year}:grants"] = granted[year]
         values += [{"year": str(year), "count": len(filed[year]), "series": _("filings"),
@@ -48,11 +41,11 @@ def filing_trend(dataset: Dataset, rules: Rules) -> Analysis:
         "y": {"field": "count", "type": "quantitative", "title": _("patents")},
         "color": {"field": "series", "type": "nominal", "title": None},
         "strokeDash": {"field": "incomplete", "type": "nominal", "legend": None}}})
-    unit = _("families") if rules.unit == "family" else _("applications")
     return Analysis(
         key="trend", title=_("Filing and grant trend"),
-        method=_("%(unit)s per year of the %(basis)s; grants per year of grant.")
-        % {"unit": unit, "basis": DateBasis(rules.date_basis).label},
+        method=_("%(unit)s per year of the %(basis)s; grants per year of the grant date (the first grant event's "
+                 "date when the grant date is missing).")
+        % {"unit": unit_label(rules).capitalize(), "basis": DateBasis(rules.date_basis).label},
         columns=[Column("year", _("year")), Column("filings", _("filings"), "int"),
                  Column("grants", _("grants"), "int"), Column("incomplete", "")],
         rows=rows, chart=chart, drill=drill, notes=lag_note(rules, years))
