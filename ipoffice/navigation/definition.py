@@ -52,6 +52,7 @@ from .models import (
     SearchQuery,
 )
 
+EXAMPLE = Path(__file__).resolve().parent / "data" / "projects" / "nev-battery-guangdong.yaml"  # the worked example
 _KEYS = {"slug", "name", "type", "client", "goal", "scope", "region", "industry", "public", "counting", "query",
          "query_note", "reference_query", "nodes", "effects", "findings"}
 _NODE_KEYS = {"code", "name", "query", "include", "exclude", "children"}
