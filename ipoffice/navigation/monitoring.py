@@ -121,7 +121,11 @@ def expiry_date(patent_type: str, filed: date | None) -> date | None:
         return None
     if patent_type == PatentType.DESIGN and filed >= DESIGN_15_YEARS:
         years = 15
-    return add_months(filed, 12 * years) - timedelta(days=1)
+    try:
+        anniversary = filed.replace(year=filed.year + years)
+    except ValueError:  # filed on 29 February: the term runs through 28 February of a common year
+        anniversary = date(filed.year + years, 3, 1)
+    return anniversary - timedelta(days=1)
 
 
 def _expiring_core(ids: set[int], until: date, months: int) -> list[tuple[Patent, date, float]]:
