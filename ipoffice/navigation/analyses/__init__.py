@@ -64,10 +64,18 @@ def run_all(dataset: Dataset, rules: Rules) -> list[Analysis]:
     return [function(dataset, rules) for function in _REGISTRY.values()]
 
 
+_MODULES = ("trends", "life_cycle", "composition", "geography", "players", "classification", "effects", "networks",
+            "key_patents", "concentration", "legal_status", "positioning")
+
+
 def _load() -> None:
-    """Import the analysis modules; each registers its analyses, in the report's order."""
+    """Import the analysis modules (each registers its analyses) and put the registry in the report's order: by
+    module in _MODULES, then by registration, whichever module was imported first."""
     from importlib import import_module
 
-    for name in ("trends", "life_cycle", "composition", "geography", "players", "classification", "effects",
-                 "networks", "key_patents", "concentration", "legal_status", "positioning"):
+    for name in _MODULES:
         import_module(f"{__name__}.{name}")
+    rank = {f"{__name__}.{name}": i for i, name in enumerate(_MODULES)}
+    ordered = sorted(_REGISTRY.items(), key=lambda item: rank.get(item[1].__module__, len(rank)))
+    _REGISTRY.clear()
+    _REGISTRY.update(ordered)

@@ -22,8 +22,8 @@ def kind_of(kind: str) -> str:
 
 def _label(dimension: str, value: str) -> str:
     if dimension == "type":
-        return PatentType(value).label if value in PatentType.values else value or _("unknown")
-    return Entity.Kind(value).label if value in Entity.Kind.values else _("other or unresolved")
+        return str(PatentType(value).label) if value in PatentType.values else value or _("unknown")
+    return str(Entity.Kind(value).label) if value in Entity.Kind.values else _("other or unresolved")
 
 
 @analysis("composition")

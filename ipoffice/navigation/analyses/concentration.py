@@ -56,7 +56,7 @@ def concentration(dataset: Dataset, rules: Rules) -> Analysis:
     for period in ["all"] + [f"{s[0]}-{s[1]}" for s in spans]:
         cr4, hhi, top = cr_hhi(weights[period])
         rows.append({"period": labels[period], "applicants": len(weights[period]), "patents": len(ids[period]),
-                     "cr4": cr4, "hhi": hhi, "reading": READINGS[reading(hhi)], "drill": period,
+                     "cr4": cr4, "hhi": hhi, "reading": str(READINGS[reading(hhi)]), "drill": period,
                      "cr4_drill": f"{period}:top4"})
         drill[period] = ids[period]
         drill[f"{period}:top4"] = sorted({i for key in top for i in owned[period][key]})

@@ -36,7 +36,7 @@ def legal_status(dataset: Dataset, rules: Rules) -> Analysis:
     for status in STATUSES:
         if by_status[status]:
             key = f"status:{status}"
-            rows.append({"group": _("legal status"), "item": LegalStatus(status).label,
+            rows.append({"group": _("legal status"), "item": str(LegalStatus(status).label),
                          "count": len(by_status[status]), "share": round(100 * len(by_status[status]) / total, 1),
                          "drill": key})
             drill[key] = by_status[status]
@@ -46,7 +46,7 @@ def legal_status(dataset: Dataset, rules: Rules) -> Analysis:
         for kind, label in TRANSACTIONS.items():
             if events[year, kind]:
                 key = f"{kind}:{year}"
-                rows.append({"group": str(year), "item": label, "count": events[year, kind], "share": None,
+                rows.append({"group": str(year), "item": str(label), "count": events[year, kind], "share": None,
                              "drill": key})
                 drill[key] = patents[year, kind]
                 values.append({"year": str(year), "kind": str(label), "count": events[year, kind]})
