@@ -91,6 +91,116 @@ def match_entity(name: str, address: str = "", credit_code: str = "", *, source:
     return result
 
 
+@dataclass
+class MatchRequest:
+    """One name to link, as :func:`match_entities` takes it (no credit code: an importer's applicant)."""
+
+    name: str
+    address: str = ""
+    region: Region | None = None
+
+
+def match_entities(requests: list[MatchRequest], *, source: str = "") -> list[MatchResult]:
+    """:func:`match_entity` (with ``resolve=False``, no credit code, ``create=True``) for many names at once, with
+    the same answers as calling it for each in turn: the candidates of every name (same key, alias, core name)
+    are read in three queries, the entities made on the way are matched by the names after them, and the new
+    entities (with their history) and the decisions are written in bulk. A branch name, or a name that cleans to
+    nothing, goes through :func:`match_entity` itself."""
+    from simple_history.utils import bulk_create_with_history
+
+    items = []
+    for request in requests:
+        display = clean_name(request.name)
+        special = not display or split_branch(display) is not None
+        items.append((request, display, "" if special else name_key(display), "" if special else core_name(display),
+                      special))
+    keys = {key for *_x, key, _c, special in items if not special}
+    cores = {core for _r, _d, _k, core, special in items if not special and len(core) >= 2}
+    by_key: dict[str, list[Entity]] = {}
+    for entity in Entity.objects.filter(name_key__in=keys).select_related("region"):
+        by_key.setdefault(entity.name_key, []).append(entity)
+    by_alias: dict[str, list[tuple[Entity, EntityAlias]]] = {}
+    for alias in (EntityAlias.objects.filter(name_key__in=keys - set(by_key)).select_related("entity__region")
+                  .order_by("entity__name", "entity_id", "kind", "name")):
+        found = by_alias.setdefault(alias.name_key, [])
+        if not found or found[-1][0].pk != alias.entity_id:
+            found.append((alias.entity, alias))
+    by_core: dict[str, list[Entity]] = {}
+    for entity in Entity.objects.filter(core_key__in=cores).select_related("region"):
+        by_core.setdefault(entity.core_key, []).append(entity)
+    pending: list[Entity] = []
+    decisions: list[tuple[MatchRequest, MatchResult]] = []
+    results = []
+
+    def remember(entity: Entity) -> None:
+        for index, value in ((by_key, entity.name_key), (by_core, entity.core_key)):
+            known = index.setdefault(value, [])
+            if all(e is not entity and (e.pk is None or e.pk != entity.pk) for e in known):
+                known.append(entity)
+                known.sort(key=lambda e: e.name)
+
+    def flush() -> None:
+        if pending:
+            bulk_create_with_history(pending, Entity, batch_size=500)
+            pending.clear()
+        MatchDecision.objects.bulk_create([
+            MatchDecision(input_name=r.name[:300], input_address=(r.address or "")[:300], input_credit_code="",
+                          entity=m.entity, method=m.method, score=m.score, reason=m.reason[:500],
+                          source=source[:200]) for r, m in decisions], batch_size=500)
+        decisions.clear()
+
+    for request, display, key, core, special in items:
+        if special:
+            flush()  # the matcher reads the database: what this batch made must be there
+            result = match_entity(request.name, request.address, source=source, region=request.region,
+                                  resolve=False)
+            for entity in (result.entity, result.entity.parent):
+                if entity is not None:
+                    remember(entity)
+            results.append(result)
+            continue
+        result = _match_known(display, key, core, request.region, by_key, by_alias, by_core)
+        if result is None:
+            entity = Entity(name=display, address=(request.address or "")[:300], credit_code=None,
+                            kind=guess_kind(display), region=request.region)
+            if not has_han(display):
+                entity.name_en = display
+            entity.fill_derived_fields()
+            pending.append(entity)
+            remember(entity)
+            where = f" in {request.region.name}" if request.region else ""
+            result = MatchResult(entity, True, MatchDecision.Method.CREATED, 1.0,
+                                 f"no entity with this name or credit code; created{where}")
+        decisions.append((request, result))
+        results.append(result)
+    flush()
+    return results
+
+
+def _match_known(display, key, core, region, by_key, by_alias, by_core) -> MatchResult | None:
+    """:func:`_match_existing` (no credit code) over candidates read beforehand."""
+    candidates = by_key.get(key) or [entity for entity, _alias in by_alias.get(key, [])]
+    candidates = _prefer_region(candidates, region)
+    if candidates:
+        entity = candidates[0]
+        if entity.name_key == key:
+            how = "same name" if entity.name == display else f"same normalised name '{key}'"
+            return MatchResult(entity, False, MatchDecision.Method.NAME, 1.0 if len(candidates) == 1 else 0.9,
+                               how + (f"; {len(candidates)} candidates, first taken" if len(candidates) > 1
+                                      else ""))
+        alias = next(a for e, a in by_alias[key] if e.pk == entity.pk)
+        with translation.override("en"):
+            kind = str(alias.get_kind_display())
+        return MatchResult(entity, False, MatchDecision.Method.ALIAS, 0.95, f"{kind} '{alias.name}'")
+    if len(core) >= 2 and region is not None:
+        same_core = [e for e in by_core.get(core, []) if e.region and e.region.code[:4] == region.code[:4]]
+        if len(same_core) == 1:
+            entity = same_core[0]
+            return MatchResult(entity, False, MatchDecision.Method.CORE_NAME, 0.8,
+                               f"core name '{core}' of {entity.name} in the same city")
+    return None
+
+
 def _match_existing(display: str, code: str, region: Region | None) -> MatchResult | None:
     if code:
         entity = Entity.objects.filter(credit_code=code).first()

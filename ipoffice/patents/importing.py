@@ -10,9 +10,11 @@ rejected with its reason while the others are imported.
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from django.db import connection
+
 from ipoffice.core.importing import Counts, Registry, expand_paths, record_hash
 from ipoffice.core.importing import import_file as run_import
-from ipoffice.entities.services import match_entity
+from ipoffice.entities.services import MatchRequest, match_entities
 from ipoffice.regions.models import Region
 from ipoffice.regions.services import resolve_addresses
 
@@ -37,24 +39,34 @@ class EntityResolver:
         self._region_ids = {}
         self._region_objects: dict[int, Region] = {}
 
-    def resolve(self, parties: list[Party]) -> None:
+    def resolve(self, parties: list) -> None:
+        """Set ``region_id``/``region_confidence`` of every party with a Chinese address and ``entity_id`` of
+        every applicant (parties are objects with Party's attribute names). Each address is resolved once and
+        each (name, address) matched once per file; the names new to the file are matched together."""
         addresses = [p.address for p in parties if p.address and p.address not in self._regions
                      and _looks_chinese_address(p)]
         if addresses:
             unique = list(dict.fromkeys(addresses))
             for address, result in zip(unique, resolve_addresses(unique), strict=True):
                 self._regions[address] = (self._region_id(result.code), result.confidence)
+        wanted: dict[tuple[str, str], MatchRequest] = {}
         for party in parties:
             if party.address in self._regions:
                 party.region_id, party.region_confidence = self._regions[party.address]
             if party.role != Party.Role.APPLICANT:
                 continue
             key = (party.name, party.address if party.country in ("", "CN") else party.country)
-            if key not in self._entities:
-                result = match_entity(party.name, party.address if party.country in ("", "CN") else "",
-                                      source=self.source, region=self._region(party.region_id), resolve=False)
+            if key not in self._entities and key not in wanted:
+                wanted[key] = MatchRequest(party.name, party.address if party.country in ("", "CN") else "",
+                                           self._region(party.region_id))
+        if wanted:
+            results = match_entities(list(wanted.values()), source=self.source)
+            for key, result in zip(wanted, results, strict=True):
                 self._entities[key] = result.entity.pk
-            party.entity_id = self._entities[key]
+        for party in parties:
+            if party.role == Party.Role.APPLICANT:
+                party.entity_id = self._entities[(party.name, party.address if party.country in ("", "CN")
+                                                  else party.country)]
 
     def _region(self, region_id: int | None) -> Region | None:
         if region_id is None:
@@ -75,12 +87,33 @@ def _looks_chinese_address(party: Party) -> bool:
     return party.country in ("", "CN") and any("\u4e00" <= ch <= "\u9fff" for ch in party.address)
 
 
-def _children(patent: Patent, record: ParsedPatent) -> tuple[list, ...]:
+class _PartyRow:
+    """A party row on its way to the table: what the resolver reads and sets, without a model instance."""
+
+    __slots__ = ("patent_id", "role", "sequence", "name", "address", "country", "entity_id", "region_id",
+                 "region_confidence")
+
+    def __init__(self, patent_id, role, sequence, name, address, country):
+        self.patent_id, self.role, self.sequence, self.name = patent_id, role, sequence, name
+        self.address, self.country = address, country
+        self.entity_id = self.region_id = self.region_confidence = None
+
+
+_PARTY_FIELDS = _PartyRow.__slots__
+_CLASS_FIELDS = ("patent_id", "scheme", "symbol", "subclass", "is_main", "sequence")
+_CITATION_FIELDS = ("patent_id", "sequence", "cited_office", "cited_number", "cited_kind", "cited_date",
+                    "non_patent", "category", "cited_by")
+_EVENT_FIELDS = ("patent_id", "date", "code", "description", "details")
+
+
+def _children(patent_id: int, record: ParsedPatent) -> tuple[list, ...]:
+    """The parties (as :class:`_PartyRow`), classifications, citations and legal events of a record, the last
+    three as tuples in the order of ``_CLASS_FIELDS``, ``_CITATION_FIELDS`` and ``_EVENT_FIELDS``."""
     parties = []
     for role in (Party.Role.APPLICANT, Party.Role.INVENTOR, Party.Role.AGENCY, Party.Role.AGENT):
         members = [p for p in record.parties if p.role == role]
-        parties += [Party(patent=patent, role=role, sequence=i, name=p.name[:300], address=p.address[:500],
-                          country=(p.country or "")[:2].upper()) for i, p in enumerate(members)]
+        parties += [_PartyRow(patent_id, role, i, p.name[:300], p.address[:500], (p.country or "")[:2].upper())
+                    for i, p in enumerate(members)]
     classes = []
     for scheme, symbols in (("ipc", record.ipc), ("cpc", record.cpc), ("locarno", record.locarno)):
         seen = set()
@@ -88,14 +121,82 @@ def _children(patent: Patent, record: ParsedPatent) -> tuple[list, ...]:
             symbol = normalise_ipc(raw) if scheme != "locarno" else raw.strip()
             if symbol and symbol not in seen:
                 seen.add(symbol)
-                classes.append(Classification(patent=patent, scheme=scheme, symbol=symbol[:20],
-                                              subclass=symbol[:4], is_main=i == 0, sequence=i))
-    citations = [Citation(patent=patent, sequence=i, cited_office=c.cited_office[:2], cited_number=c.cited_number[:40],
-                          cited_kind=c.cited_kind[:4], cited_date=c.cited_date, non_patent=c.non_patent,
-                          category=c.category[:20], cited_by=c.cited_by[:20]) for i, c in enumerate(record.citations)]
-    events = [LegalEvent(patent=patent, date=e.date, code=e.code[:10], description=e.description[:300],
-                         details=e.details) for e in record.events]
+                classes.append((patent_id, scheme, symbol[:20], symbol[:4], i == 0, i))
+    citations = [(patent_id, i, c.cited_office[:2], c.cited_number[:40], c.cited_kind[:4], c.cited_date,
+                  c.non_patent, c.category[:20], c.cited_by[:20]) for i, c in enumerate(record.citations)]
+    events = [(patent_id, e.date, e.code[:10], e.description[:300], e.details) for e in record.events]
     return parties, classes, citations, events
+
+
+_PLAIN = {"AutoField", "BigAutoField", "BooleanField", "CharField", "TextField", "FloatField", "ForeignKey",
+          "IntegerField", "PositiveIntegerField", "PositiveSmallIntegerField", "SmallIntegerField"}
+
+
+def _converters(fields) -> list:
+    """(position, field) of the fields whose values need Django's conversion for the database (dates, JSON)."""
+    return [(i, f) for i, f in enumerate(fields) if f.get_internal_type() not in _PLAIN]
+
+
+def _prepared(rows, converters) -> list:
+    if not converters:
+        return rows
+    prepared = []
+    for row in rows:
+        row = list(row)
+        for i, f in converters:
+            row[i] = f.get_db_prep_save(row[i], connection)
+        prepared.append(row)
+    return prepared
+
+
+def insert_rows(model, names: tuple[str, ...], rows: list[tuple]) -> None:
+    """INSERT rows (tuples of the fields ``names``, attnames such as ``patent_id``) in one ``executemany``:
+    the child rows of a batch without building model instances or compiling Django's bulk INSERT. Values are
+    converted for the database as Django would (dates, JSON); the other fields take their defaults."""
+    if not rows:
+        return
+    opts = model._meta
+    given = [opts.get_field(name[:-3] if name.endswith("_id") else name) for name in names]
+    rest = [f for f in opts.concrete_fields if not f.primary_key and f not in given]
+    defaults = tuple(f.get_db_prep_save(f.get_default(), connection) for f in rest)
+    prepared = [(*row, *defaults) for row in _prepared(rows, _converters(given))]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in (*given, *rest))
+    marks = ", ".join(["%s"] * (len(given) + len(rest)))
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {connection.ops.quote_name(opts.db_table)} ({columns}) VALUES ({marks})",
+                           prepared)
+
+
+def insert_objects(objs: list, chunk: int = 200) -> None:
+    """``bulk_create`` for new model instances, lighter: multi-row INSERTs ``RETURNING`` the ids, which are
+    set on the instances (``auto_now`` fields are set as Django sets them). Falls back to ``bulk_create`` on a
+    database that cannot return ids from a multi-row insert. No signals, as with ``bulk_create``."""
+    if not objs:
+        return
+    model = type(objs[0])
+    if not connection.features.can_return_rows_from_bulk_insert:
+        model.objects.bulk_create(objs, batch_size=chunk)
+        return
+    opts = model._meta
+    fields = [f for f in opts.concrete_fields if not f.primary_key]
+    stamped = [f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
+    for obj in objs:
+        for f in stamped:
+            f.pre_save(obj, True)
+    converters = _converters(fields)
+    table, pk = connection.ops.quote_name(opts.db_table), connection.ops.quote_name(opts.pk.column)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    row_marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    attnames = [f.attname for f in fields]
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), chunk):
+            part = objs[start:start + chunk]
+            rows = _prepared([[getattr(obj, name) for name in attnames] for obj in part], converters)
+            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_marks] * len(part))} "
+                           f"RETURNING {pk}", [value for row in rows for value in row])
+            for obj, (pk_value,) in zip(part, cursor.fetchall(), strict=True):
+                obj.pk = pk_value
+                obj._state.adding, obj._state.db = False, connection.alias
 
 
 def _fields(record: ParsedPatent, source: str, fmt: str) -> dict:
@@ -123,14 +224,26 @@ def _check(record: ParsedPatent) -> str | None:
 
 def _write_batch(batch: list[ParsedPatent], counts: Counts, source: str, fmt: str, resolver: EntityResolver) -> None:
     keys = {(r.office, r.application_number) for r in batch}
-    existing = {(p.office, p.application_number): p for p in
-                Patent.objects.filter(office__in={k[0] for k in keys},
-                                      application_number__in={k[1] for k in keys})}
-    fresh, changed, children = [], [], []
+    stored = {(office, number): (pk, content_hash, hashes) for pk, office, number, content_hash, hashes in
+              Patent.objects.filter(office__in={k[0] for k in keys}, application_number__in={k[1] for k in keys})
+              .values_list("pk", "office", "application_number", "content_hash", "source_hashes")}
+    digests, changing = [], []
     for record in batch:
         digest = record_hash(record)
+        found = stored.get((record.office, record.application_number))
+        unchanged = found is not None and (found[1] == digest or digest in found[2])
+        digests.append(None if unchanged else digest)
+        if found is not None and not unchanged:
+            changing.append(found[0])
+    existing = {(p.office, p.application_number): p for p in Patent.objects.filter(pk__in=changing)} \
+        if changing else {}
+    fresh, changed, children = [], [], []
+    for record, digest in zip(batch, digests, strict=True):
+        if digest is None:
+            counts.unchanged += 1
+            continue
         patent = existing.get((record.office, record.application_number))
-        if patent is not None and (patent.content_hash == digest or digest in patent.source_hashes):
+        if patent is not None and digest in patent.source_hashes:  # the same record twice in the batch
             counts.unchanged += 1
             continue
         values = _fields(record, source, fmt)
@@ -146,7 +259,7 @@ def _write_batch(batch: list[ParsedPatent], counts: Counts, source: str, fmt: st
             patent.source_hashes = [*patent.source_hashes, digest][-20:]
             changed.append(patent)
         children.append((patent, record))
-    Patent.objects.bulk_create(fresh, batch_size=BATCH)
+    insert_objects(fresh)
     if not all(p.pk for p in fresh):  # backends that do not return ids from bulk inserts
         ids = dict(Patent.objects.filter(content_hash__in=[p.content_hash for p in fresh])
                    .values_list("content_hash", "pk"))
@@ -160,7 +273,7 @@ def _write_batch(batch: list[ParsedPatent], counts: Counts, source: str, fmt: st
     counts.updated += len(changed)
     rows, firsts = [[], [], [], []], []
     for patent, record in children:
-        parts = _children(patent, record)
+        parts = _children(patent.pk, record)
         for bucket, items in zip(rows, parts, strict=True):
             bucket.extend(items)
         firsts.append((patent, next((p for p in parts[0] if p.role == Party.Role.APPLICANT), None)))
@@ -173,8 +286,10 @@ def _write_batch(batch: list[ParsedPatent], counts: Counts, source: str, fmt: st
             moved.setdefault(region_id, []).append(patent.pk)
     for region_id, ids in moved.items():
         Patent.objects.filter(pk__in=ids).update(region_id=region_id)
-    for model, bucket in zip(_CHILDREN, rows, strict=True):
-        model.objects.bulk_create(bucket, batch_size=BATCH)
+    insert_rows(Party, _PARTY_FIELDS, [tuple(getattr(p, name) for name in _PARTY_FIELDS) for p in rows[0]])
+    for model, names, bucket in zip(_CHILDREN[1:], (_CLASS_FIELDS, _CITATION_FIELDS, _EVENT_FIELDS), rows[1:],
+                                    strict=True):
+        insert_rows(model, names, bucket)
     index_patents([patent.pk for patent, _record in children])  # keep the search index in step
 
 

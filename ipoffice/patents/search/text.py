@@ -218,11 +218,17 @@ def name_tokens(name: str, *, query: bool = False) -> list[list[str]]:
     return runs
 
 
+@lru_cache(maxsize=200_000)
+def _name_stream(name: str) -> tuple[str, ...]:
+    """The index tokens of one name (names repeat: the same applicants, inventors and agencies)."""
+    return tuple(t for run in name_tokens(name) for t in run)
+
+
 def analyse_names(names) -> list[str]:
     """The index stream of a list of names, :data:`SEP` between them."""
     stream = []
     for name in names:
-        tokens = [t for run in name_tokens(name) for t in run]
+        tokens = _name_stream(name)
         if tokens:
             if stream:
                 stream.append(SEP)
