@@ -2,7 +2,7 @@
 query language, hand tags by patent number, findings, and one analysis of a snapshot with its drill-down."""
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -14,6 +14,15 @@ from .models import DecompositionNode, Finding, NodeTag, Project, SearchQuery, S
 from .snapshots import load_dataset, rules_of
 
 REPORT_SECTIONS = ["summary", "recommendations", "risks"]  # 结论 / 建议 / 风险与局限; besides one per analysis
+
+
+def visible_projects(user):
+    """Public projects, and every project for those who may run them (and one's own)."""
+    if user.has_perm("navigation.view_project"):
+        return Project.objects.all()
+    if user.is_authenticated:
+        return Project.objects.filter(Q(is_public=True) | Q(owner=user))
+    return Project.objects.filter(is_public=True)
 
 
 def can_edit(user, project: Project) -> bool:

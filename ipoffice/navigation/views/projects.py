@@ -4,7 +4,7 @@ snapshot (analyses, drill-down, worksheet, report) are in ``views.snapshots``.""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from ..editing import (
     can_snapshot,
     finding_sections,
     save_findings,
+    visible_projects,
 )
 from ..editing import tag_patent as tag_service
 from ..forms import EffectForm, FindingsForm, NodeForm, ProjectForm, QueryVersionForm, TagForm, query_error
@@ -29,15 +30,6 @@ from . import snapshots as snapshot_views
 
 SECTION_LABELS = {"summary": _lazy("Summary"), "recommendations": _lazy("Recommendations"),
                   "risks": _lazy("Risks and limits")}
-
-
-def visible_projects(user):
-    """Public projects, and every project for those who may run them."""
-    if user.has_perm("navigation.view_project"):
-        return Project.objects.all()
-    if user.is_authenticated:
-        return Project.objects.filter(Q(is_public=True) | Q(owner=user))
-    return Project.objects.filter(is_public=True)
 
 
 def editable_project(request, slug) -> Project:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from ipoffice.indicators.charts import to_svg
 from ipoffice.patents.models import Patent
 
-from ..editing import all_analyses, can_edit, drill_ids, run_analysis
+from ..editing import all_analyses, can_edit, drill_ids, run_analysis, visible_projects
 from ..forms import DrawForm, JudgeForm, query_error
 from ..models import Judgement, Snapshot
 from ..worksheet import draw_sample, figures, judge
@@ -26,8 +26,6 @@ DRILL_PAGE = 50
 
 
 def _snapshot(request, slug, snapshot_id) -> Snapshot:
-    from .projects import visible_projects
-
     project = get_object_or_404(visible_projects(request.user), slug=slug)
     return get_object_or_404(project.snapshots.select_related("project", "query"), pk=snapshot_id)
 
