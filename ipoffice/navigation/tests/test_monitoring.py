@@ -297,7 +297,9 @@ def test_pages_show_only_the_owners_lists(client, corpus, owner, other):
 
 def test_create_edit_check_and_mark_read_in_the_pages(client, corpus, owner):
     client.force_login(owner)
+    assert reverse("navigation:watch-lists") in client.get(reverse("my-account")).content.decode()
     url = reverse("navigation:watch-new")
+    assert 'id="id_kind"' in client.get(url).content.decode()
     bad = client.post(url, {"name": "坏查询", "kind": "query", "query": "title:(电池", "expiry_months": 6})
     assert bad.status_code == 200 and "cannot be read" in bad.content.decode()
     found = client.post(url, {"name": "对手", "kind": "competitors", "find": "乙汽车", "search": "1",
