@@ -203,7 +203,8 @@ class Judgement(models.Model):
 
     class Meta:
         ordering = ["snapshot", "sample", "pk"]
-        constraints = [models.UniqueConstraint(fields=["snapshot", "sample", "patent"], name="navigation_judgement_once")]
+        constraints = [models.UniqueConstraint(fields=["snapshot", "sample", "patent"],
+                                               name="navigation_judgement_once")]
 
     def __str__(self):
         return f"{self.sample} {self.patent_id} {self.relevant}"
