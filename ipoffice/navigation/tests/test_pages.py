@@ -204,3 +204,13 @@ def test_landing_links_other_navigation_pages_that_exist(client):
         except NoReverseMatch:
             continue
         assert f'href="{url}"' in html, name
+
+
+def test_report_page_embeds_the_report_and_offers_the_pdf(client, snapshot):
+    base = [snapshot.project.slug, snapshot.pk]
+    page = client.get(reverse("navigation:report", args=base))
+    html = page.content.decode()
+    assert page.status_code == 200 and 'id="report"' in html and "<html" not in html.split('id="report"')[1]
+    assert reverse("navigation:report-pdf", args=base) in html
+    pdf = client.get(reverse("navigation:report-pdf", args=base))
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from ipoffice.indicators.charts import to_svg
 from ipoffice.patents.models import Patent
 
+from .. import report as report_module
 from ..editing import all_analyses, can_edit, drill_ids, run_analysis, visible_projects
 from ..forms import DrawForm, JudgeForm, query_error
 from ..models import Judgement, Snapshot
@@ -153,19 +154,15 @@ def judge_line(request, slug, snapshot_id, pk):
 
 def report(request, slug, snapshot_id):
     """The navigation report of a snapshot in the site's frame, with the PDF download."""
-    from ..report import render_html
-
     snapshot = _snapshot(request, slug, snapshot_id)
     return render(request, "navigation/snapshot_report.html", {
         "snapshot": snapshot, "project": snapshot.project,
-        "body": mark_safe(render_html(snapshot, standalone=False))})  # noqa: S308 (the report's own template)
+        "body": mark_safe(report_module.render_html(snapshot, standalone=False))})  # noqa: S308 (the report's own template)
 
 
 def report_pdf(request, slug, snapshot_id):
-    from ..report import render_pdf
-
     snapshot = _snapshot(request, slug, snapshot_id)
-    response = HttpResponse(render_pdf(snapshot), content_type="application/pdf")
+    response = HttpResponse(report_module.render_pdf(snapshot), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="navigation-{slug}-{snapshot.pk}.pdf"'
     return response
 
