@@ -1,16 +1,19 @@
 """Technology breakdowns: IPC (and CPC) subclasses and main groups (分类号分布), and the project's technology
 decomposition (技术分解) node by node, per year window."""
 
+import heapq
 from collections import defaultdict
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
 from ipoffice.indicators.charts import vega_spec
 
-from ..counting import Rules, counted, year_of
+from ..counting import Rules
 from ..dataset import Dataset
 from . import Analysis, Column, analysis
 from .common import WINDOW, bar_chart, unit_label, window_label, window_lag_note, window_of, windows
+from .prepared import prepared
 
 TOP = 20
 
@@ -20,22 +23,28 @@ def main_group(symbol: str) -> str:
     return symbol.split("/")[0] + "/00" if "/" in symbol else symbol
 
 
+@lru_cache(maxsize=65536)
+def _groups(symbols: tuple[str, ...]) -> frozenset[str]:
+    """The distinct subclasses and main groups of a patent's symbols."""
+    return frozenset(s[:4] for s in symbols) | {main_group(s) for s in symbols}
+
+
 @analysis("ipc")
 def ipc(dataset: Dataset, rules: Rules) -> Analysis:
-    ids = defaultdict(list)  # (scheme, level, symbol) → patent ids
-    total = 0
-    for record in counted(dataset.records, rules):
-        total += 1
+    ids = {"ipc": defaultdict(list), "cpc": defaultdict(list)}  # scheme → subclass or main group → patent ids
+    records = prepared(dataset, rules).records
+    total = len(records)
+    for record in records:
         for scheme, symbols in (("ipc", record.ipc), ("cpc", record.cpc)):
-            for level, symbol in {(level, symbol) for s in symbols
-                                  for level, symbol in (("subclass", s[:4]), ("main_group", main_group(s)))}:
-                ids[scheme, level, symbol].append(record.id)
+            if symbols:
+                for symbol in _groups(tuple(symbols)):
+                    ids[scheme][symbol].append(record.id)
     names = {"subclass": _("subclass"), "main_group": _("main group")}
     rows, drill, values = [], {}, []
     for scheme in ("ipc", "cpc"):
         for level in ("subclass", "main_group"):
-            found = sorted(((s, v) for (sc, lv, s), v in ids.items() if sc == scheme and lv == level),
-                           key=lambda item: (-len(item[1]), item[0]))[:TOP]
+            candidates = ((s, v) for s, v in ids[scheme].items() if ("/" in s) == (level == "main_group"))
+            found = heapq.nsmallest(TOP, candidates, key=lambda item: (-len(item[1]), item[0]))
             for symbol, members in found:
                 key = f"{scheme}:{symbol}"
                 title = dataset.ipc_titles.get(symbol, "") if scheme == "ipc" else ""
@@ -48,7 +57,7 @@ def ipc(dataset: Dataset, rules: Rules) -> Analysis:
         key="ipc", title=_("IPC and CPC breakdown"),
         method=_("%(unit)s per classification symbol: each patent counts once under every distinct subclass and "
                  "main group among all its IPC (and CPC) symbols, main and secondary, so shares of the counted "
-                 "patents add up to more than 100 %%; the top %(top)s of each level.")
+                 "patents can add up to more than 100 %%; the top %(top)s of each level.")
         % {"unit": unit_label(rules).capitalize(), "top": TOP},
         columns=[Column("scheme", _("scheme")), Column("level", _("level")), Column("symbol", _("symbol")),
                  Column("title", _("title")), Column("count", _("patents"), "int"),
@@ -72,9 +81,12 @@ def depths(nodes: list[dict]) -> dict[str, int]:
 def nodes(dataset: Dataset, rules: Rules) -> Analysis:
     ids, by_window = defaultdict(list), defaultdict(list)
     years = set()
-    for record in counted(dataset.records, rules):
-        year = year_of(record, rules)
-        span = window_of(year, rules)
+    data = prepared(dataset, rules)
+    span_of = {year: window_of(year, rules) for year in data.in_year}
+    for record, year in zip(data.records, data.years, strict=True):
+        if not record.nodes:
+            continue
+        span = span_of[year]
         if year is not None:
             years.add(year)
         for code in record.nodes:

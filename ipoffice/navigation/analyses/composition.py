@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 from ipoffice.entities.models import Entity
 from ipoffice.patents.models import PatentType
 
-from ..counting import Rules, counted, shares
+from ..counting import Rules
 from ..dataset import Dataset
 from . import Analysis, Column, analysis
 from .common import bar_chart, counting_label, rounded, unit_label
+from .prepared import prepared
 
 KINDS = ["enterprise", "university", "institute", "individual", "other"]
 
@@ -30,15 +31,21 @@ def _label(dimension: str, value: str) -> str:
 def composition(dataset: Dataset, rules: Rules) -> Analysis:
     weights = {"type": defaultdict(float), "kind": defaultdict(float)}
     ids = {"type": defaultdict(list), "kind": defaultdict(list)}
-    for record in counted(dataset.records, rules):
+    data = prepared(dataset, rules)
+    for record in data.records:
         weights["type"][record.patent_type] += 1
         ids["type"][record.patent_type].append(record.id)
-        kinds = defaultdict(float)
-        for applicant, weight in shares(record.applicants, rules) or [(None, 1.0)]:
-            kinds[kind_of(applicant.kind) if applicant else "other"] += weight
-        for kind, weight in kinds.items():
-            weights["kind"][kind] += weight
-            ids["kind"][kind].append(record.id)
+    members = defaultdict(set)  # kind → record indices
+    for key, weight in data.applicants.totals.items():
+        kind = kind_of(data.kinds.get(key, ""))
+        weights["kind"][kind] += weight
+        members[kind].update(data.applicants.holders[key])
+    alone = [i for i, weighted in enumerate(data.applicants.weighted) if not weighted]
+    if alone:
+        weights["kind"]["other"] += len(alone)
+        members["other"].update(alone)
+    for kind, indices in members.items():
+        ids["kind"][kind] = [data.records[i].id for i in sorted(indices)]
     order = {"type": [t for t in PatentType.values if t in weights["type"]]
              + sorted(t for t in weights["type"] if t not in PatentType.values),
              "kind": [k for k in KINDS if k in weights["kind"]]}

@@ -7,25 +7,26 @@ from django.utils.translation import gettext_lazy
 
 from ipoffice.indicators.charts import vega_spec
 
-from ..counting import Rules, counted, shares, year_of
+from ..counting import Rules
 from ..dataset import Dataset
 from . import Analysis, Column, analysis
-from .common import applicant_key, counting_label, window_label, window_lag_note, window_of, windows
+from .common import counting_label, window_label, window_lag_note, window_of, windows
+from .prepared import prepared
 
 MODERATE, HIGH = 1500, 2500  # HHI thresholds of the US merger guidelines (2010), 0–10,000 scale
 READINGS = {"low": gettext_lazy("unconcentrated"), "moderate": gettext_lazy("moderately concentrated"),
             "high": gettext_lazy("highly concentrated")}
 
 
-def cr_hhi(weights: dict[str, float]) -> tuple[float, float, list[str]]:
+def cr_hhi(weights: dict[str, float]) -> tuple[float, float, set[str]]:
     """CR4 in percent, HHI on the 0–10,000 scale (shares in percent, squared and summed), and the top four."""
     total = sum(weights.values())
     if not total:
-        return 0.0, 0.0, []
+        return 0.0, 0.0, set()
     top = sorted(weights, key=lambda k: (-weights[k], k))
     cr4 = 100 * sum(weights[k] for k in top[:4]) / total
     hhi = sum((100 * w / total) ** 2 for w in weights.values())
-    return round(cr4, 1), round(hhi), top[:4]
+    return round(cr4, 1), round(hhi), set(top[:4])
 
 
 def reading(hhi: float) -> str:
@@ -34,32 +35,31 @@ def reading(hhi: float) -> str:
 
 @analysis("concentration")
 def concentration(dataset: Dataset, rules: Rules) -> Analysis:
-    weights = defaultdict(lambda: defaultdict(float))  # period → applicant → weight
-    ids, owned = defaultdict(list), defaultdict(lambda: defaultdict(list))  # period → ids; period → applicant → ids
-    years = set()
-    for record in counted(dataset.records, rules):
-        year = year_of(record, rules)
+    data = prepared(dataset, rules)
+    weights = defaultdict(lambda: defaultdict(float))  # period ("all", or a window) → applicant → weight
+    members = defaultdict(list)  # period → record indices
+    period_of = {}  # year → its window's period
+    for year, indices in data.in_year.items():
         span = window_of(year, rules)
-        if year is not None:
-            years.add(year)
-        periods = ["all"] + ([f"{span[0]}-{span[1]}"] if span else [])
-        applicants = [(applicant_key(a)[0], w) for a, w in shares(record.applicants, rules)]
-        for period in periods:
-            ids[period].append(record.id)
-            for key, weight in applicants:
+        if span:
+            period_of[year] = f"{span[0]}-{span[1]}"
+        for period in ("all", period_of[year]) if span else ("all",):
+            members[period] += indices
+            for key, weight in data.applicants.by_year[year].items():
                 weights[period][key] += weight
-                if not owned[period][key] or owned[period][key][-1] != record.id:
-                    owned[period][key].append(record.id)
+    years = set(period_of)
     spans = windows(rules, years)
     labels = {"all": _("all years")} | {f"{s[0]}-{s[1]}": window_label(s) for s in spans}
     rows, drill, values = [], {}, []
     for period in ["all"] + [f"{s[0]}-{s[1]}" for s in spans]:
         cr4, hhi, top = cr_hhi(weights[period])
-        rows.append({"period": labels[period], "applicants": len(weights[period]), "patents": len(ids[period]),
+        rows.append({"period": labels[period], "applicants": len(weights[period]), "patents": len(members[period]),
                      "cr4": cr4, "hhi": hhi, "reading": str(READINGS[reading(hhi)]), "drill": period,
                      "cr4_drill": f"{period}:top4"})
-        drill[period] = ids[period]
-        drill[f"{period}:top4"] = sorted({i for key in top for i in owned[period][key]})
+        drill[period] = [data.records[i].id for i in sorted(members[period])]
+        held = set().union(*(data.applicants.holders[key] for key in top))
+        drill[f"{period}:top4"] = [data.records[i].id for i in sorted(held)
+                                   if period == "all" or period_of.get(data.years[i]) == period]
         if period != "all":
             values.append({"period": labels[period], "hhi": hhi})
     chart = vega_spec(_("Applicant concentration (HHI)"), values, {"layer": [

@@ -7,16 +7,17 @@ from django.utils.translation import gettext as _
 
 from ipoffice.indicators.charts import vega_spec
 
-from ..counting import Rules, counted
+from ..counting import Rules
 from ..dataset import Dataset
 from . import Analysis, Column, analysis
 from .common import unit_label
+from .prepared import prepared
 
 
 @analysis("effect_matrix")
 def effect_matrix(dataset: Dataset, rules: Rules) -> Analysis:
     cells = defaultdict(list)
-    for record in counted(dataset.records, rules):
+    for record in prepared(dataset, rules).records:
         for code in record.nodes:
             for effect in record.effects:
                 cells[code, effect].append(record.id)

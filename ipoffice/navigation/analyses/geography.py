@@ -2,34 +2,36 @@
 region (the first applicant's division code)."""
 
 from collections import defaultdict
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
-from ..counting import Rules, counted
-from ..dataset import Dataset, Record
+from ..counting import Rules
+from ..dataset import Dataset
 from . import Analysis, Column, analysis
 from .common import bar_chart, unit_label
+from .prepared import prepared
 
 LEVELS = ["country", "province", "city", "district"]
 CHART_TOP = 20
 
 
-def _codes(record: Record) -> dict[str, str]:
-    """The record's code on each level ("" when unknown); the Chinese levels only for a Chinese record."""
-    code = record.region
-    country = record.country or ("CN" if code else "")
+@lru_cache(maxsize=8192)
+def _codes(country: str, code: str) -> tuple[tuple[str, str], ...]:
+    """(level, code) of a patent on each level ("" when unknown); the Chinese levels only for a Chinese patent."""
+    country = country or ("CN" if code else "")
     if country != "CN":
-        return {"country": country}
-    return {"country": "CN", "province": code[:2] + "0000" if code else "",
-            "city": code[:4] + "00" if code[2:4] not in ("", "00") else "",
-            "district": code if code[4:6] not in ("", "00") else ""}
+        return (("country", country),)
+    return (("country", "CN"), ("province", code[:2] + "0000" if code else ""),
+            ("city", code[:4] + "00" if code[2:4] not in ("", "00") else ""),
+            ("district", code if code[4:6] not in ("", "00") else ""))
 
 
 @analysis("geography")
 def geography(dataset: Dataset, rules: Rules) -> Analysis:
     ids = {level: defaultdict(list) for level in LEVELS}
-    for record in counted(dataset.records, rules):
-        for level, code in _codes(record).items():
+    for record in prepared(dataset, rules).records:
+        for level, code in _codes(record.country, record.region):
             ids[level][code].append(record.id)
     titles = {"country": _("country"), "province": _("province"), "city": _("city"), "district": _("district")}
     rows, drill = [], {}

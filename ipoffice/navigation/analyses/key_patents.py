@@ -15,12 +15,15 @@ invention              10      patent type invention (发明)
 A patent scoring CORE_SCORE or more is a core patent (核心专利); monitoring warns before one expires.
 """
 
+import heapq
+
 from django.utils.translation import gettext as _
 
-from ..counting import Rules, counted
+from ..counting import Rules
 from ..dataset import Dataset, Record
 from . import Analysis, Column, analysis
 from .common import bar_chart
+from .prepared import prepared
 
 WEIGHTS = {"citations": 35, "family": 20, "claims": 15, "in_force": 20, "invention": 10}
 CAPS = {"citations": 10, "family": 4, "claims": 20}  # family: members beyond the first
@@ -28,30 +31,41 @@ CORE_SCORE = 60.0
 TOP = 20
 
 
+_PER_UNIT = {name: WEIGHTS[name] / cap for name, cap in CAPS.items()}
+
+
+def _points(record: Record) -> tuple[float, float, float, float, float]:
+    """The points of each component, in the order of WEIGHTS (plain arithmetic: scored for every patent)."""
+    citations, members, claims = record.forward_citations, record.family_size - 1, record.claims_count or 0
+    return (_PER_UNIT["citations"] * (citations if citations < CAPS["citations"] else CAPS["citations"]),
+            _PER_UNIT["family"] * (members if members < CAPS["family"] else CAPS["family"]) if members > 0 else 0,
+            _PER_UNIT["claims"] * (claims if claims < CAPS["claims"] else CAPS["claims"]),
+            WEIGHTS["in_force"] if record.legal_status == "granted" else 0,
+            WEIGHTS["invention"] if record.patent_type == "invention" else 0)
+
+
 def components(record: Record) -> dict[str, float]:
     """The points of each component (their sum is the score)."""
-    raw = {"citations": record.forward_citations, "family": record.family_size - 1,
-           "claims": record.claims_count or 0}
-    points = {name: WEIGHTS[name] * min(max(value, 0), CAPS[name]) / CAPS[name] for name, value in raw.items()}
-    points["in_force"] = WEIGHTS["in_force"] if record.legal_status == "granted" else 0
-    points["invention"] = WEIGHTS["invention"] if record.patent_type == "invention" else 0
-    return {name: round(value, 2) for name, value in points.items()}
+    return dict(zip(WEIGHTS, _points(record), strict=True))
 
 
 def score(record: Record) -> float:
     """The key-patent score, 0–100."""
-    return round(sum(components(record).values()), 2)
+    return round(sum(_points(record)), 2)
 
 
 @analysis("key_patents")
 def key_patents(dataset: Dataset, rules: Rules) -> Analysis:
-    scored = sorted(((score(r), r) for r in counted(dataset.records, rules)), key=lambda item: (-item[0], item[1].id))
-    rows, drill = [], {"core": [r.id for s, r in scored if s >= CORE_SCORE]}
-    for rank, (value, record) in enumerate(scored[:TOP], 1):
+    scored = [(score(r), r) for r in prepared(dataset, rules).records]
+    core = sorted((item for item in scored if item[0] >= CORE_SCORE), key=lambda item: (-item[0], item[1].id))
+    rows, drill = [], {"core": [r.id for _s, r in core]}
+    top = heapq.nsmallest(TOP, scored, key=lambda item: (-item[0], item[1].id))
+    for rank, (value, record) in enumerate(top, 1):
         applicant = record.applicants[0] if record.applicants else None
         rows.append({"rank": rank, "number": record.number, "title": record.title,
                      "applicant": (applicant.entity or applicant.name) if applicant else "",
-                     "score": value, **components(record), "drill": str(record.id)})
+                     "score": value, **{k: round(v, 2) for k, v in components(record).items()},
+                     "drill": str(record.id)})
         drill[str(record.id)] = [record.id]
     values = [{"name": f"{r['number']}", "score": r["score"]} for r in rows]
     return Analysis(

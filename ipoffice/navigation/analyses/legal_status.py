@@ -9,10 +9,11 @@ from django.utils.translation import gettext_lazy
 from ipoffice.indicators.charts import vega_spec
 from ipoffice.patents.models import LegalStatus
 
-from ..counting import Rules, counted
+from ..counting import Rules
 from ..dataset import Dataset
 from . import Analysis, Column, analysis
 from .common import unit_label
+from .prepared import prepared
 
 STATUSES = ["pending", "granted", "lapsed", "withdrawn", "invalidated", ""]
 TRANSACTIONS = {"transfer": gettext_lazy("transfers"), "licence": gettext_lazy("licences"),
@@ -24,14 +25,15 @@ def legal_status(dataset: Dataset, rules: Rules) -> Analysis:
     by_status, events = defaultdict(list), defaultdict(int)
     patents = defaultdict(list)  # (year, kind) → patents with such an event that year
     total = 0
-    for record in counted(dataset.records, rules):
+    for record in prepared(dataset, rules).records:
         total += 1
         by_status[record.legal_status if record.legal_status in STATUSES else ""].append(record.id)
         for day, _code, kind in record.events:
             if kind in TRANSACTIONS:
-                events[int(day[:4]), kind] += 1
-                if not patents[int(day[:4]), kind] or patents[int(day[:4]), kind][-1] != record.id:
-                    patents[int(day[:4]), kind].append(record.id)
+                slot = int(day[:4]), kind
+                events[slot] += 1
+                if not patents[slot] or patents[slot][-1] != record.id:
+                    patents[slot].append(record.id)
     rows, drill = [], {}
     for status in STATUSES:
         if by_status[status]:

@@ -1,17 +1,16 @@
 """Technology life cycle (技术生命周期): distinct applicants against filings, year by year, and the phase the recent
 trend suggests (emerging 萌芽期, growth 成长期, maturity 成熟期, decline 衰退期)."""
 
-from collections import defaultdict
-
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ipoffice.indicators.charts import vega_spec
 
-from ..counting import Rules, counted, incomplete_years, shares, year_of
+from ..counting import Rules, incomplete_years
 from ..dataset import Dataset
 from . import Analysis, Column, analysis
-from .common import applicant_key, lag_note, unit_label
+from .common import lag_note, unit_label
+from .prepared import prepared
 
 SPAN = 3  # years per window compared by the phase reading
 CHANGE = 0.10  # a change below 10 % either way counts as flat
@@ -46,15 +45,11 @@ PHASES = {"emerging": gettext_lazy("emerging"), "growth": gettext_lazy("growth")
 
 @analysis("life_cycle")
 def life_cycle(dataset: Dataset, rules: Rules) -> Analysis:
-    filings, ids, applicants = defaultdict(int), defaultdict(list), defaultdict(set)
-    for record in counted(dataset.records, rules):
-        year = year_of(record, rules)
-        if year is None:
-            continue
-        filings[year] += 1
-        ids[year].append(record.id)
-        applicants[year].update(applicant_key(a)[0] for a, _w in shares(record.applicants, rules))
-    years = sorted(filings)
+    data = prepared(dataset, rules)
+    years = sorted(year for year in data.in_year if year is not None)
+    filings = {year: len(data.in_year[year]) for year in years}
+    ids = {year: [data.records[i].id for i in data.in_year[year]] for year in years}
+    applicants = {year: set(data.applicants.by_year.get(year, ())) for year in years}
     late = incomplete_years(rules)
     complete = [y for y in range(years[0], rules.cutoff.year + 1) if y not in late] if years else []
     reading, figures = phase(filings, applicants, complete)

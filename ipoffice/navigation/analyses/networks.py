@@ -6,6 +6,7 @@ A network analysis keeps the TOP nodes with most partners in ``extra`` = {"nodes
 patents filed together.
 """
 
+import heapq
 import math
 from collections import Counter, defaultdict
 from itertools import combinations
@@ -15,50 +16,55 @@ from lxml import etree
 
 from ipoffice.indicators.charts import vega_spec
 
-from ..counting import Rules, counted
+from ..counting import Rules
 from ..dataset import Dataset
 from . import Analysis, Column, analysis
-from .common import applicant_key, inventor_key, unit_label
+from .common import unit_label
+from .prepared import prepared
 
 TOP = 30
 GEXF = "http://gexf.net/1.3"
 GRAPHML = "http://graphml.graphdrawing.org/xmlns"
 
 
-def _graph(dataset: Dataset, rules: Rules, players) -> tuple[dict, Counter, dict, dict]:
-    """Patents per node, co-filed patents per pair, labels and partners per node."""
-    ids, pairs, labels, partners = defaultdict(list), Counter(), {}, defaultdict(set)
-    for record in counted(dataset.records, rules):
-        found = {}
-        for key, label in players(record):
-            found.setdefault(key, label)
-        for key, label in found.items():
-            ids[key].append(record.id)
-            labels.setdefault(key, label)
-        if len(found) > 1:
-            for a, b in combinations(sorted(found), 2):
+def _graph(groups: list[tuple[str, ...]]) -> tuple[Counter, Counter, dict]:
+    """Co-filed patents per node and per pair, partners per node (from each record's distinct players)."""
+    cofiled, pairs, partners = Counter(), Counter(), defaultdict(set)
+    for group in groups:
+        if len(group) > 1:
+            cofiled.update(group)
+            for a, b in combinations(sorted(group), 2):
                 pairs[a, b] += 1
                 partners[a].add(b)
                 partners[b].add(a)
-    return ids, pairs, labels, partners
+    return cofiled, pairs, partners
 
 
-def _network(key: str, title: str, who: str, dataset: Dataset, rules: Rules, players) -> Analysis:
-    ids, pairs, labels, partners = _graph(dataset, rules, players)
-    kept = sorted(partners, key=lambda k: (-len(partners[k]), -len(ids[k]), labels[k], k))[:TOP]
-    nodes = [{"id": k, "label": labels[k], "weight": len(ids[k]), "degree": len(partners[k])} for k in kept]
+def _network(key: str, title: str, who: str, dataset: Dataset, rules: Rules, inventors: bool) -> Analysis:
+    data = prepared(dataset, rules)
+    groups = (data.inventors if inventors else data.applicants).every
+    cofiled, pairs, partners = _graph(groups)
+    labels = data.labels
+    kept = heapq.nsmallest(TOP, partners, key=lambda k: (-len(partners[k]), -cofiled[k], labels[k], k))
     chosen = set(kept)
-    edges = [{"source": a, "target": b, "weight": n} for (a, b), n in sorted(pairs.items())
-             if a in chosen and b in chosen]
+    edges = [{"source": a, "target": b, "weight": n}
+             for (a, b), n in sorted(item for item in pairs.items() if item[0][0] in chosen and item[0][1] in chosen)]
+    ids = {k: [] for k in kept}
+    for record, group in zip(data.records, groups, strict=True):
+        for player in group:
+            if player in chosen:
+                ids[player].append(record.id)
+    nodes = [{"id": k, "label": labels[k], "weight": len(ids[k]), "degree": len(partners[k])} for k in kept]
     rows = [{"name": n["label"], "patents": n["weight"], "partners": n["degree"], "drill": n["id"]} for n in nodes]
     return Analysis(
         key=key, title=title,
         method=_("Nodes are %(who)s (node weight: %(unit)s), edges join two that filed together (edge weight: "
-                 "%(unit)s filed together); the %(top)s with most partners are kept, with the edges among them.")
+                 "%(unit)s filed together); the %(top)s with most partners (then most patents filed with others) are "
+                 "kept, with the edges among them.")
         % {"who": who, "unit": unit_label(rules), "top": TOP},
         columns=[Column("name", who), Column("patents", unit_label(rules), "int"),
                  Column("partners", _("partners"), "int")],
-        rows=rows, chart=_chart(title, nodes, edges), drill={k: ids[k] for k in kept},
+        rows=rows, chart=_chart(title, nodes, edges), drill=ids,
         extra={"nodes": nodes, "edges": edges})
 
 
@@ -89,14 +95,12 @@ def _chart(title: str, nodes: list[dict], edges: list[dict]) -> dict:
 
 @analysis("co_applicants")
 def co_applicants(dataset: Dataset, rules: Rules) -> Analysis:
-    return _network("co_applicants", _("Co-applicant network"), _("applicants"), dataset, rules,
-                    lambda record: [applicant_key(a) for a in record.applicants])
+    return _network("co_applicants", _("Co-applicant network"), _("applicants"), dataset, rules, inventors=False)
 
 
 @analysis("co_inventors")
 def co_inventors(dataset: Dataset, rules: Rules) -> Analysis:
-    return _network("co_inventors", _("Co-inventor network"), _("inventors"), dataset, rules,
-                    lambda record: [inventor_key(n) for n in record.inventors])
+    return _network("co_inventors", _("Co-inventor network"), _("inventors"), dataset, rules, inventors=True)
 
 
 def to_gexf(result: Analysis) -> str:

@@ -6,24 +6,24 @@ from django.utils.translation import gettext as _
 
 from ipoffice.indicators.charts import vega_spec
 
-from ..counting import Rules, counted, incomplete_years, year_of
+from ..counting import Rules, incomplete_years
 from ..dataset import Dataset
 from ..models import DateBasis
 from . import Analysis, Column, analysis
 from .common import grant_date, lag_note, unit_label
+from .prepared import prepared
 
 
 @analysis("trend")
 def filing_trend(dataset: Dataset, rules: Rules) -> Analysis:
     """Filings per year by the date basis, and grants per year of grant; the lag band marks incomplete years."""
     filed, granted = defaultdict(list), defaultdict(list)
-    for record in counted(dataset.records, rules):
-        year = year_of(record, rules)
+    data = prepared(dataset, rules)
+    for record, year, has_grant in zip(data.records, data.years, data.granted, strict=True):
         if year is not None:
             filed[year].append(record.id)
-        granted_on = grant_date(record)
-        if granted_on:
-            granted[int(granted_on[:4])].append(record.id)
+        if has_grant:
+            granted[int(grant_date(record)[:4])].append(record.id)
     years = sorted(set(filed) | set(granted))
     late = incomplete_years(rules)
     rows, drill, values = [], {}, []
