@@ -7,16 +7,17 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
 
 from ipoffice.patents.models import Patent
 
 from .. import report, snapshots
-from ..analyses import keys
+from ..analyses import keys, run
 from ..definition import EXAMPLE, load_definition
 from ..models import Judgement
-from ..snapshots import load_dataset, take_snapshot
+from ..snapshots import load_dataset, rules_of, take_snapshot
 from ..worksheet import wilson
 from .project_fixtures import corpus  # noqa: F401  (a fixture)
 
@@ -85,6 +86,9 @@ def test_the_same_snapshot_gives_the_same_html(example):
     assert report.render_html(example) == first
     body = report.render_html(example, standalone=False)
     assert "<style>" not in body and body.strip().startswith('<article class="nav-report">')
+    year = next(row["drill"] for row in run("trend", load_dataset(example), rules_of(example)).rows)
+    link = reverse("navigation:drill", args=[example.project.slug, example.pk, "trend", year])
+    assert f'href="{link}"' in body and f'href="{link}"' not in first
 
 
 def test_the_pdf_holds_the_chinese_text(example):
