@@ -112,6 +112,12 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # page cache, memory-mapped reads and in-memory temporary tables: set per connection by ipoffice.core.sqlite
+elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+    # Session settings for search: no JIT (it compiles the facet and hit queries anew each time, adding 50 to
+    # 200 ms), sorts and hash aggregates over a large hit set in memory, and room for the temporary hit table.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options", "-c jit=off -c work_mem=32MB -c temp_buffers=64MB")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if os.environ.get("REDIS_URL"):

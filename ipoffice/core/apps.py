@@ -7,3 +7,8 @@ class CoreConfig(AppConfig):
     name = "ipoffice.core"
     label = "core"
     verbose_name = "平台 Platform"
+
+    def ready(self):
+        from . import sqlite
+
+        sqlite.install()
