@@ -131,4 +131,5 @@ def result_as_dict(result: SearchResult) -> dict:
         "hits": [hit_as_dict(h.patent) | {"score": round(h.score, 4)} for h in result.hits],
         "facets": {name: [{"value": v.value, "label": v.label, "count": v.count, "query": v.query}
                           for v in values] for name, values in result.facets.items() if name in FACETS},
+        "facets_estimated": result.facets_estimated,
     }

@@ -451,6 +451,24 @@ class TestSearch:
         assert {k: [(v.value, v.count) for v in vs] for k, vs in without.facets.items()} == \
             {k: [(v.value, v.count) for v in vs] for k, vs in with_table.facets.items()}
 
+    def test_facets_over_many_hits_are_estimated_from_a_sample(self, monkeypatch):
+        from ipoffice.patents.search import backends
+
+        exact = search_patents("电池 OR 无人机")
+        assert not exact.facets_estimated
+        monkeypatch.setattr(backends, "FACET_EXACT_MAX", 3)
+        monkeypatch.setattr(backends, "FACET_SAMPLE", 3)  # every 2nd id of the 6 hits
+        estimated = search_patents("电池 OR 无人机")
+        assert estimated.facets_estimated and estimated.total == 6
+        assert [h.id for h in estimated.hits] == [h.id for h in exact.hits]  # hits and total stay exact
+        sampled = [h.id for h in exact.hits if h.id % 2 == 0]
+        types = {}
+        for patent in Patent.objects.filter(pk__in=sampled):
+            types[patent.patent_type] = types.get(patent.patent_type, 0) + 1
+        assert {v.value: v.count for v in estimated.facets["type"]} == \
+            {k: max(1, round(n * 6 / len(sampled))) for k, n in types.items()}
+        assert result_as_dict(estimated)["facets_estimated"] is True
+
     def test_facets_one_per_family(self):
         result = search_patents("ipc:H01M10/0525", one_per_family=True)
         assert {v.value: v.count for v in result.facets["year"]} == {"2019": 1}
