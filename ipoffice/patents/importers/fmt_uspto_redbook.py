@@ -1,4 +1,4 @@
-"""USPTO "red book" XML in the ICE DTDs, v4.0 – v4.5: grants (``us-patent-grant``, weekly ``ipgYYMMDD.xml``)
+"""USPTO "red book" XML in the ICE DTDs, v4.0 – v4.7: grants (``us-patent-grant``, weekly ``ipgYYMMDD.xml``)
 and pre-grant publications (``us-patent-application``, weekly ``ipaYYMMDD.xml``), one class per DTD version.
 
 The versions differ in a few places, each read by its own small function:
@@ -10,6 +10,10 @@ The versions differ in a few places, each read by its own small function:
   ``inventors`` and ``agents``. Assignees (``assignees``) in every version. Applicants are the us-applicants
   and the assignees; where a pre-v4.3 document names no assignee the inventor-applicants are the applicants.
 * citations (grants only): up to v4.2 ``references-cited/citation``, from v4.3 ``us-references-cited/us-citation``.
+
+Grants v4.6 (2021-08-30) and v4.7 (2022-02-17) and applications v4.6 (2022-02-17) change no bibliographic
+element of v4.5 (their revision notes: the sequence-listing file type may be ST.23, ST.25 or ST.26; MathML 2
+second edition; descriptions), so they are read as v4.5.
 
 US national classes are not kept. Grants fill ``grant_number``/``grant_date``, publications
 ``publication_number``/``publication_date``; both carry the application number (series code and serial as
@@ -285,6 +289,18 @@ class UsptoGrantV45(_Redbook):
 
 
 @register
+class UsptoGrantV46(_Redbook):
+    format, description = "uspto-grant-v4.6", "USPTO grant XML, ICE DTD v4.6 (2021-08-30)"
+    root, version, cpc = GRANT, "4.6", staticmethod(cpc_main_further)
+
+
+@register
+class UsptoGrantV47(_Redbook):
+    format, description = "uspto-grant-v4.7", "USPTO grant XML, ICE DTD v4.7 (2022-02-17)"
+    root, version, cpc = GRANT, "4.7", staticmethod(cpc_main_further)
+
+
+@register
 class UsptoApplicationV40(_Redbook):
     format, description = "uspto-application-v4.0", "USPTO pre-grant publication XML, ICE DTD v4.0 (2004-12-02)"
     root, version = APPLICATION, "4.0"
@@ -319,3 +335,9 @@ class UsptoApplicationV44(_Redbook):
 class UsptoApplicationV45(_Redbook):
     format, description = "uspto-application-v4.5", "USPTO pre-grant publication XML, ICE DTD v4.5 (2021-08-30)"
     root, version, cpc = APPLICATION, "4.5", staticmethod(cpc_main_further)
+
+
+@register
+class UsptoApplicationV46(_Redbook):
+    format, description = "uspto-application-v4.6", "USPTO pre-grant publication XML, ICE DTD v4.6 (2022-02-17)"
+    root, version, cpc = APPLICATION, "4.6", staticmethod(cpc_main_further)

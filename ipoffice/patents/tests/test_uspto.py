@@ -398,3 +398,25 @@ def test_xml_bomb_import_fails_and_writes_nothing(tmp_path):
     assert (manifest.status, manifest.format) == ("failed", "uspto-grant-v4.5")
     assert "XML bomb" in manifest.error
     assert Patent.objects.count() == before
+
+
+@pytest.mark.parametrize("name, dtd, version, fmt", [
+    ("go-uspto_grant_v4-5-B2.xml", "us-patent-grant-v46-2021-08-30.dtd", "v4.6 2021-08-30", "uspto-grant-v4.6"),
+    ("go-uspto_grant_v4-5-B2.xml", "us-patent-grant-v47-2022-02-17.dtd", "v4.7 2022-02-17", "uspto-grant-v4.7"),
+    ("go-uspto_application_v4-5-A1.xml", "us-patent-application-v46-2022-02-17.dtd", "v4.6 2022-02-17",
+     "uspto-application-v4.6"),
+])
+def test_later_dtd_versions_read_as_v45(uspto, tmp_path, name, dtd, version, fmt):
+    """No v4.6/v4.7 file is in the shared folder: a real v4.5 document under the later DOCTYPE and version (their
+    bibliographic elements are v4.5's) is detected as the later version and read exactly as the v4.5 one."""
+    original = uspto / name
+    raw = original.read_bytes()
+    relabelled = re.sub(rb'"us-patent-(grant|application)-v45-[0-9-]+\.dtd"', f'"{dtd}"'.encode(), raw, count=1)
+    relabelled = re.sub(rb'dtd-version="v4\.5 [0-9-]+"', f'dtd-version="{version}"'.encode(), relabelled, count=1)
+    assert relabelled != raw
+    path = tmp_path / f"relabelled-{name}"
+    path.write_bytes(relabelled)
+    assert detect_parser(path).format == fmt
+    v45 = [item.as_dict() for item in detect_parser(original)().parse(original)]
+    later = [item.as_dict() for item in detect_parser(path)().parse(path)]
+    assert later == v45 and all(item["title"] for item in later)
