@@ -42,7 +42,10 @@ def grant_date(record: Record) -> str | None:
     """The grant date, or the first grant event's date when the record has none."""
     if record.grant_date:
         return record.grant_date
-    return next((day for day, _code, kind in record.events if kind == "grant"), None)
+    for day, _code, kind in record.events:
+        if kind == "grant":
+            return day
+    return None
 
 
 def windows(rules: Rules, years) -> list[tuple[int, int]]:

@@ -8,6 +8,7 @@ Record indices (positions in ``records``) stand for the records in the indexes.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ..counting import Rules, counted, shares, year_of
 from ..dataset import Dataset, Record
@@ -23,31 +24,40 @@ class Players:
     weighted: list[list[tuple[str, float]]] = field(default_factory=list)  # per record: (key, weight) by the rule
     every: list[tuple[str, ...]] = field(default_factory=list)  # per record: every distinct key, whatever the rule
     holders: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))  # key → record indices
-    totals: dict[str, float] = field(default_factory=lambda: defaultdict(float))  # key → weight
     by_year: dict[int | None, dict[str, float]] = field(
         default_factory=lambda: defaultdict(lambda: defaultdict(float)))  # year → key → weight
+
+    @cached_property
+    def totals(self) -> dict[str, float]:
+        """Key → weight over all years."""
+        result = defaultdict(float)
+        for weights in self.by_year.values():
+            for key, weight in weights.items():
+                result[key] += weight
+        return result
 
     def add(self, index: int, year: int | None, pairs: list[tuple[str, str]], rules: Rules, labels: dict):
         """Add a record's players, given as (key, label): one named twice counts once, with both shares."""
         if len(pairs) == 1:  # the usual case: under every rule a lone player has the whole patent
             name, label = pairs[0]
-            weighted, every = [(name, 1.0)], (name,)
+            self.weighted.append([(name, 1.0)])
+            self.every.append((name,))
             if name not in labels:
                 labels[name] = label
+            self.holders[name].append(index)
+            self.by_year[year][name] += 1.0
         else:
             weights: dict[str, float] = {}
             for name, weight in shares([name for name, _label in pairs], rules):
                 weights[name] = weights.get(name, 0.0) + weight
             for name, label in pairs:
                 labels.setdefault(name, label)
-            weighted, every = list(weights.items()), tuple(dict.fromkeys(name for name, _label in pairs))
-        self.weighted.append(weighted)
-        self.every.append(every)
-        in_year = self.by_year[year]
-        for name, weight in weighted:
-            self.holders[name].append(index)
-            self.totals[name] += weight
-            in_year[name] += weight
+            self.weighted.append(list(weights.items()))
+            self.every.append(tuple(dict.fromkeys(name for name, _label in pairs)))
+            in_year = self.by_year[year]
+            for name, weight in weights.items():
+                self.holders[name].append(index)
+                in_year[name] += weight
 
 
 @dataclass
@@ -66,6 +76,7 @@ _CACHE: list[tuple[Dataset, Rules, Prepared]] = []
 
 
 def prepared(dataset: Dataset, rules: Rules) -> Prepared:
+    """The prepared records of this dataset under these rules (worked out on the first call)."""
     for known, known_rules, result in _CACHE:
         if known is dataset and known_rules == rules:
             return result
