@@ -9,12 +9,13 @@ import gzip
 import hashlib
 import json
 from collections import Counter, defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 
+from django.db import connection
 from django.db.models import Count
 
-from ipoffice.patents.models import Citation, Classification, LegalEvent, LegalEventCode, Party, Patent
+from ipoffice.patents.models import Citation, Classification, IPCEntry, LegalEvent, LegalEventCode, Party, Patent
 
 CHUNK = 5000  # ids per IN (…) query
 
@@ -93,23 +94,38 @@ class Dataset:
         return {r.id: r for r in self.records}
 
 
+DATASET_FIELDS = [f.name for f in fields(Dataset)]
+
+
 # ---------------------------------------------------------------------------------------------------- storage
+
+RECORD_FIELDS = [f.name for f in fields(Record)]
+APPLICANT_FIELDS = [f.name for f in fields(Applicant)]
 
 
 def dumps(dataset: Dataset) -> bytes:
-    """gzip JSON, byte-for-byte the same for the same dataset (sorted keys, fixed mtime)."""
-    payload = asdict(dataset)
+    """gzip JSON, byte-for-byte the same for the same dataset (sorted keys, fixed mtime). Records and applicants are
+    stored as rows under their field names (``record_fields``, ``applicant_fields``): compact and quick to read."""
+    payload = {name: getattr(dataset, name) for name in DATASET_FIELDS if name != "records"}
+    payload["record_fields"], payload["applicant_fields"] = RECORD_FIELDS, APPLICANT_FIELDS
+    payload["records"] = [[[[getattr(a, f) for f in APPLICANT_FIELDS] for a in value] if name == "applicants"
+                           else value for name, value in zip(RECORD_FIELDS, (getattr(r, f) for f in RECORD_FIELDS),
+                                                              strict=True)]
+                          for r in dataset.records]
     text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return gzip.compress(text.encode(), compresslevel=6, mtime=0)
+    return gzip.compress(text.encode(), compresslevel=3, mtime=0)
 
 
 def loads(data: bytes) -> Dataset:
     payload = json.loads(gzip.decompress(bytes(data)))
+    if payload.pop("record_fields") != RECORD_FIELDS or payload.pop("applicant_fields") != APPLICANT_FIELDS:
+        raise ValueError("the snapshot was stored by another version of the dataset layout; take a new snapshot")
+    applicants_at, events_at = RECORD_FIELDS.index("applicants"), RECORD_FIELDS.index("events")
     records = []
-    for item in payload.pop("records"):
-        item["applicants"] = [Applicant(**a) for a in item["applicants"]]
-        item["events"] = [tuple(e) for e in item["events"]]
-        records.append(Record(**item))
+    for row in payload.pop("records"):
+        row[applicants_at] = [Applicant(*a) for a in row[applicants_at]]
+        row[events_at] = [tuple(e) for e in row[events_at]]
+        records.append(Record(*row))
     return Dataset(records=records, **payload)
 
 
@@ -120,13 +136,27 @@ def fingerprint(data: bytes) -> str:
 # ---------------------------------------------------------------------------------------------------- building
 
 
-def _chunks(ids: list[int]):
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start:start + CHUNK]
+def chunks(ids: list, size: int = CHUNK):
+    """Slices of ``ids`` small enough for one IN (…) list."""
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
+
+
+def _rows(sql: str, ids: list, tail: str = "", params: tuple = ()):
+    """Rows of ``sql … IN (ids) tail`` chunk by chunk: plain SQL, as Django's IN lookup costs more than the query."""
+    with connection.cursor() as cursor:
+        for chunk in chunks(ids):
+            cursor.execute(f"{sql} IN ({', '.join(['%s'] * len(chunk))}) {tail}", [*chunk, *params])
+            yield from cursor.fetchall()
 
 
 def _iso(value) -> str | None:
-    return value.isoformat() if value else None
+    """ISO text of a date column (SQLite gives text already, PostgreSQL a date)."""
+    return value if value is None or isinstance(value, str) else value.isoformat()
+
+
+def _table(model) -> str:
+    return model._meta.db_table
 
 
 def build_dataset(ids, *, cutoff: date, query: str = "", region: str = "", nodes: list[dict] | None = None,
@@ -136,66 +166,61 @@ def build_dataset(ids, *, cutoff: date, query: str = "", region: str = "", nodes
 
     ``nodes``: the decomposition tree ({"code", "name", "parent"}); ``node_members``: node code → patent ids;
     ``effects``: effect name → patent ids. Both are worked out by the caller (queries and hand tags)."""
+    from ipoffice.entities.models import Entity
     from ipoffice.regions.models import Region
 
-    ids = sorted(set(ids))
+    ids, last = sorted(set(ids)), cutoff.isoformat()
     patents = {}
-    fields = ("id", "office", "application_number", "publication_number", "grant_number", "kind", "patent_type",
-              "title", "application_date", "priority_date", "publication_date", "grant_date", "family_id",
-              "legal_status", "claims_count", "ipc_main", "region__code")
-    for chunk in _chunks(ids):
-        for row in Patent.objects.filter(pk__in=chunk).values_list(*fields):
-            (pk, office, app, pub, grant, kind, ptype, title, ad, prd, pd, gd, family, status, claims, ipc_main,
-             region) = row
-            if (pd or ad) and (pd or ad) > cutoff:
-                continue
-            number = grant or pub or app
-            patents[pk] = Record(
-                id=pk, office=office, number=number if number[:2].isalpha() else f"{office}{number}",
-                application_number=app, kind=kind, patent_type=ptype, title=title, application_date=_iso(ad),
-                priority_date=_iso(prd), publication_date=_iso(pd), grant_date=_iso(gd) if gd and gd <= cutoff
-                else None, family_id=family, legal_status=status, claims_count=claims,
-                ipc=[ipc_main] if ipc_main else [], cpc=[], applicants=[], inventors=[], agency="",
-                region=region or "", country="")
+    region_table, patent_table = _table(Region), _table(Patent)
+    for (pk, office, app, pub, grant, kind, ptype, title, ad, prd, pd, gd, family, status, claims, ipc_main,
+         region_code) in _rows(
+            f"SELECT p.id, p.office, p.application_number, p.publication_number, p.grant_number, p.kind, "
+            f"p.patent_type, p.title, p.application_date, p.priority_date, p.publication_date, p.grant_date, "
+            f"p.family_id, p.legal_status, p.claims_count, p.ipc_main, r.code FROM {patent_table} p "
+            f"LEFT JOIN {region_table} r ON r.id = p.region_id WHERE p.id", ids):
+        ad, prd, pd, gd = _iso(ad), _iso(prd), _iso(pd), _iso(gd)
+        if (pd or ad) and (pd or ad) > last:
+            continue
+        number = grant or pub or app
+        patents[pk] = Record(
+            id=pk, office=office, number=number if number[:2].isalpha() else f"{office}{number}",
+            application_number=app, kind=kind, patent_type=ptype, title=title, application_date=ad,
+            priority_date=prd, publication_date=pd, grant_date=gd if gd and gd <= last else None, family_id=family,
+            legal_status=status, claims_count=claims, ipc=[ipc_main] if ipc_main else [], cpc=[], applicants=[],
+            inventors=[], agency="", region=region_code or "", country="")
     kept = sorted(patents)
+    for pk, scheme, symbol in _rows(f"SELECT patent_id, scheme, symbol FROM {_table(Classification)} "
+                                    f"WHERE patent_id", kept, "ORDER BY patent_id, scheme, sequence"):
+        target = patents[pk].ipc if scheme == "ipc" else patents[pk].cpc if scheme == "cpc" else None
+        if target is not None and symbol not in target:
+            target.append(symbol)
+    for pk, role, name, country, entity_id, entity, entity_kind, region_code in _rows(
+            f"SELECT y.patent_id, y.role, y.name, y.country, y.entity_id, e.name, e.kind, r.code "
+            f"FROM {_table(Party)} y LEFT JOIN {_table(Entity)} e ON e.id = y.entity_id "
+            f"LEFT JOIN {region_table} r ON r.id = y.region_id WHERE y.patent_id", kept,
+            "ORDER BY y.patent_id, y.role, y.sequence"):
+        record = patents[pk]
+        if role == Party.Role.APPLICANT:
+            record.applicants.append(Applicant(name, entity_id, entity or "", entity_kind or "", country or "",
+                                               region_code or ""))
+        elif role == Party.Role.INVENTOR:
+            record.inventors.append(name)
+        elif role == Party.Role.AGENCY and not record.agency:
+            record.agency = name
+    classes = dict(LegalEventCode.objects.values_list("code", "event_class"))
+    for pk, day, code in _rows(f"SELECT patent_id, date, code FROM {_table(LegalEvent)} WHERE patent_id", kept,
+                               "AND date <= %s ORDER BY patent_id, date, code", (cutoff,)):
+        patents[pk].events.append((_iso(day), code, event_kind(code, classes.get(code, ""))))
     numbers: dict[str, int] = {}
-    for chunk in _chunks(kept):
-        for pk, scheme, symbol in (Classification.objects.filter(patent_id__in=chunk)
-                                   .order_by("patent_id", "scheme", "sequence")
-                                   .values_list("patent_id", "scheme", "symbol")):
-            target = patents[pk].ipc if scheme == "ipc" else patents[pk].cpc if scheme == "cpc" else None
-            if target is not None and symbol not in target:
-                target.append(symbol)
-        for pk, role, name, country, entity_id, entity, entity_kind, region in (
-                Party.objects.filter(patent_id__in=chunk).order_by("patent_id", "role", "sequence")
-                .values_list("patent_id", "role", "name", "country", "entity_id", "entity__name", "entity__kind",
-                             "region__code")):
-            record = patents[pk]
-            if role == Party.Role.APPLICANT:
-                record.applicants.append(Applicant(name, entity_id, entity or "", entity_kind or "", country or "",
-                                                   region or ""))
-            elif role == Party.Role.INVENTOR:
-                record.inventors.append(name)
-            elif role == Party.Role.AGENCY and not record.agency:
-                record.agency = name
-        classes = dict(LegalEventCode.objects.values_list("code", "event_class"))
-        for pk, day, code in (LegalEvent.objects.filter(patent_id__in=chunk, date__lte=cutoff)
-                              .order_by("patent_id", "date", "code").values_list("patent_id", "date", "code")):
-            patents[pk].events.append((day.isoformat(), code, event_kind(code, classes.get(code, ""))))
-        for pk in chunk:
-            record = patents[pk]
-            record.country = record.applicants[0].country if record.applicants else ""
-            for number in {record.number, record.number[2:]}:
-                numbers[number] = pk
-    for chunk in _chunks(list(numbers)):
-        for number, count in (Citation.objects.filter(cited_number__in=chunk).values_list("cited_number")
-                              .annotate(n=Count("id")).values_list("cited_number", "n")):
-            patents[numbers[number]].forward_citations += count
-    families = {r.family_id for r in patents.values() if r.family_id}
-    sizes: Counter = Counter()
-    for chunk in _chunks(sorted(families)):
-        sizes.update(dict(Patent.objects.filter(family_id__in=chunk).values_list("family_id")
-                          .annotate(n=Count("id")).values_list("family_id", "n")))
+    for record in patents.values():
+        record.country = record.applicants[0].country if record.applicants else ""
+        for number in {record.number, record.number[2:]}:
+            numbers[number] = record.id
+    for number, count in _rows(f"SELECT cited_number, COUNT(*) FROM {_table(Citation)} WHERE cited_number",
+                               list(numbers), "GROUP BY cited_number"):
+        patents[numbers[number]].forward_citations += count
+    sizes = dict(_rows(f"SELECT family_id, COUNT(*) FROM {patent_table} WHERE family_id",
+                       sorted({r.family_id for r in patents.values() if r.family_id}), "GROUP BY family_id"))
     members = defaultdict(list)
     for name, chosen in (node_members or {}).items():
         for pk in chosen:
@@ -214,8 +239,6 @@ def build_dataset(ids, *, cutoff: date, query: str = "", region: str = "", nodes
     codes = {r.region for r in records} | {a.region for r in records for a in r.applicants}
     codes = {c for c in codes if c} | {c[:4] + "00" for c in codes if c} | {c[:2] + "0000" for c in codes if c}
     subclasses = {s[:4] for r in records for s in r.ipc}
-    from ipoffice.patents.models import IPCEntry
-
     return Dataset(
         records=records, cutoff=cutoff.isoformat(), query=query, region=region, nodes=list(nodes or []),
         effects=list(effects or {}),

@@ -24,7 +24,7 @@ from ipoffice.patents.models import Classification, LegalEvent, LegalEventCode, 
 from ipoffice.patents.search.query import QueryError, parse
 from ipoffice.patents.search.services import matching_patent_ids
 
-from .dataset import _chunks, build_dataset, event_kind
+from .dataset import build_dataset, chunks, event_kind
 from .models import Alert, WatchList
 
 LOOKBACK_DAYS = 90  # how far the first check of a new watch list looks back
@@ -134,7 +134,7 @@ def _expiring_core(ids: set[int], until: date, months: int) -> list[tuple[Patent
 
     horizon = add_months(until, months)
     expiring = {}
-    for chunk in _chunks(sorted(ids)):
+    for chunk in chunks(sorted(ids)):
         for patent in Patent.objects.filter(pk__in=chunk, legal_status=LegalStatus.GRANTED,
                                             patent_type__in=list(TERM_YEARS)).only(*_PATENT_FIELDS):
             last_day = expiry_date(patent.patent_type, patent.application_date)
@@ -161,7 +161,7 @@ def _candidates(watch_list: WatchList, ids: set[int], since: date, until: date):
             yield patent.pk, Alert.Kind.EXPIRY, last_day, _message(patent, f"{value:.0f}/100")
     classes = {(office, code): event_class for office, code, event_class
                in LegalEventCode.objects.values_list("office", "code", "event_class")}
-    for chunk in _chunks(sorted(ids)):
+    for chunk in chunks(sorted(ids)):
         if Alert.Kind.PUBLICATION in wanted:
             for patent in Patent.objects.filter(pk__in=chunk, publication_date__gt=since,
                                                 publication_date__lte=until).only(*_PATENT_FIELDS):

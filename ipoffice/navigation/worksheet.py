@@ -19,7 +19,7 @@ from django.utils import timezone
 from ipoffice.patents.models import Patent
 from ipoffice.patents.search.services import matching_patent_ids
 
-from .dataset import CHUNK
+from .dataset import chunks
 from .models import Judgement, Snapshot
 from .snapshots import load_dataset
 
@@ -51,9 +51,8 @@ def reference_ids(snapshot: Snapshot) -> list[int]:
         raise ValueError("the project has no reference query to draw the recall sample from")
     ids = matching_patent_ids(query)
     kept = []
-    for start in range(0, len(ids), CHUNK):
-        rows = Patent.objects.filter(pk__in=ids[start:start + CHUNK]).values_list("id", "publication_date",
-                                                                                  "application_date")
+    for chunk in chunks(ids):
+        rows = Patent.objects.filter(pk__in=chunk).values_list("id", "publication_date", "application_date")
         kept += [pk for pk, published, filed in rows if not _after(published or filed, snapshot.cutoff_date)]
     return sorted(kept)
 

@@ -194,16 +194,21 @@ def test_findings_editor(client, project, analyst):
     assert client.get(url).context["form"].initial["summary"] == "电池专利集中于广州。"
 
 
-def test_landing_links_other_navigation_pages_that_exist(client):
-    from django.urls import NoReverseMatch
+def test_landing_links_filings_to_all_signals_to_officers_watch_lists_to_signed_in_users(client, django_user_model):
+    from django.contrib.auth.models import Permission
 
-    html = client.get(reverse("navigation:projects")).content.decode()
-    for name in ("navigation:filings", "navigation:signals", "navigation:watch-lists"):
-        try:
-            url = reverse(name)
-        except NoReverseMatch:
-            continue
-        assert f'href="{url}"' in html, name
+    def links():
+        html = client.get(reverse("navigation:projects")).content.decode()
+        return {name for name in ("filings", "signals", "watch-lists")
+                if f'href="{reverse("navigation:" + name)}"' in html}
+
+    assert links() == {"filings"}
+    user = django_user_model.objects.create_user("reader", password="pw-reader-1")
+    client.force_login(user)
+    assert links() == {"filings", "watch-lists"}
+    user.user_permissions.add(Permission.objects.get(codename="review_signals"))
+    client.force_login(django_user_model.objects.get(pk=user.pk))
+    assert links() == {"filings", "signals", "watch-lists"}
 
 
 def test_report_page_embeds_the_report_and_offers_the_pdf(client, snapshot):
