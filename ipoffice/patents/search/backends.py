@@ -503,9 +503,9 @@ class SqlBackend(SearchBackend):
                 total: int = 0) -> dict[str, list[FacetValue]]:
         """Counts of every wanted facet over ``result``; with ``step`` > 1 over the hits whose id is a multiple
         of it (an even sample: ids follow the order of import, not of any facet), scaled to ``total``."""
-        if step > 1:
+        if step > 1:  # (%% is the drivers' escape of %)
             cte = cte.replace(", result AS (", ", full_result AS (", 1) + \
-                f", result AS (SELECT * FROM full_result WHERE id % {int(step)} = 0)"
+                f", result AS (SELECT * FROM full_result WHERE id %% {int(step)} = 0)"
             wanted = (*wanted, "_sample")
         applicant = "CASE WHEN a.entity_id IS NOT NULL THEN 'e' || a.entity_id ELSE 'n:' || a.name END"
         arms = {
