@@ -12,8 +12,10 @@ class PatentsConfig(AppConfig):
         from ipoffice.core import history
         from ipoffice.portal import sections
 
+        from .search import indexing
         from .sections import entity_patents, region_patents
 
         sections.register(entity_patents, "entity")
         sections.register(region_patents, "region")
         history.register("patent", "patents.Patent")
+        indexing.connect()

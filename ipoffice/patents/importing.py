@@ -22,6 +22,7 @@ from .importers.base import ParsedPatent, RecordError, detect_parser
 from .models import Citation, Classification, ImportManifest, LegalEvent, Party, Patent
 from .numbers import normalise_ipc
 from .search import index_patents
+from .search.indexing import index_suspended
 
 BATCH = 500
 _CHILDREN = (Party, Classification, Citation, LegalEvent)
@@ -223,6 +224,11 @@ def _check(record: ParsedPatent) -> str | None:
 
 
 def _write_batch(batch: list[ParsedPatent], counts: Counts, source: str, fmt: str, resolver: EntityResolver) -> None:
+    with index_suspended():  # the batch is indexed once, at its end, not again by the ORM hooks
+        _write(batch, counts, source, fmt, resolver)
+
+
+def _write(batch: list[ParsedPatent], counts: Counts, source: str, fmt: str, resolver: EntityResolver) -> None:
     keys = {(r.office, r.application_number) for r in batch}
     stored = {(office, number): (pk, content_hash, hashes) for pk, office, number, content_hash, hashes in
               Patent.objects.filter(office__in={k[0] for k in keys}, application_number__in={k[1] for k in keys})
@@ -267,8 +273,12 @@ def _write_batch(batch: list[ParsedPatent], counts: Counts, source: str, fmt: st
             patent.pk = ids[patent.content_hash]
     for patent in changed:
         patent.save()
-        for model in _CHILDREN:
-            model.objects.filter(patent=patent).delete()
+    if changed:  # their children are written again below (one DELETE per table: no per-row signals)
+        ids = list({patent.pk for patent in changed})
+        with connection.cursor() as cursor:
+            for model in _CHILDREN:
+                cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)} WHERE patent_id IN "
+                               f"({', '.join(['%s'] * len(ids))})", ids)
     counts.created += len(fresh)
     counts.updated += len(changed)
     rows, firsts = [[], [], [], []], []

@@ -1,0 +1,92 @@
+"""The search index follows edits made through the ORM (admin, edit pages, scripts), and the importer, which
+indexes each batch itself, does not index twice. Runs on the active backend (SQLite, or PostgreSQL)."""
+
+import csv
+import io
+from datetime import date
+
+import pytest
+
+from ipoffice.patents import generator
+from ipoffice.patents.importing import import_file
+from ipoffice.patents.models import Classification, Party, Patent
+from ipoffice.patents.search import backends
+from ipoffice.patents.search.services import search_patents
+
+
+def ids(query: str) -> set[int]:
+    return {h.id for h in search_patents(query, facets=False, page_size=100).hits}
+
+
+@pytest.fixture
+def patent(db):
+    patent = Patent.objects.create(office="CN", application_number="2021100000011", title="一种锂电池隔膜",
+                                   patent_type="invention", kind="A", application_date=date(2021, 3, 1),
+                                   content_hash="hook-test")
+    Party.objects.create(patent=patent, role="applicant", sequence=0, name="深圳市星河动力电池有限公司")
+    Classification.objects.create(patent=patent, scheme="ipc", symbol="H01M50/40", subclass="H01M", is_main=True)
+    return patent
+
+
+def test_a_patent_created_through_the_orm_is_found(patent):
+    assert ids("隔膜") == {patent.pk}
+    assert ids("applicant:星河动力") == {patent.pk}
+
+
+def test_a_changed_title_is_indexed(patent):
+    patent.title = "一种无人机旋翼"
+    patent.save()
+    assert ids("旋翼") == {patent.pk}
+    assert ids("隔膜") == set()
+
+
+def test_parties_added_renamed_and_removed(patent):
+    inventor = Party.objects.create(patent=patent, role="inventor", sequence=0, name="欧阳明远")
+    assert ids("inventor:欧阳明远") == {patent.pk}
+    applicant = patent.parties.get(role="applicant")
+    applicant.name = "广州市云帆科技有限公司"
+    applicant.save()
+    assert ids("applicant:云帆") == {patent.pk}
+    assert ids("applicant:星河动力") == set()
+    inventor.delete()
+    assert ids("inventor:欧阳明远") == set()
+
+
+def test_a_changed_classification_is_searched_at_once(patent):
+    Classification.objects.filter(patent=patent).update(symbol="B64C27/08", subclass="B64C")
+    assert ids("ipc:B64C*") == {patent.pk}
+    assert ids("ipc:H01M*") == set()
+
+
+def test_a_deleted_patent_leaves_the_index(patent):
+    count = backends.get_backend().count()
+    patent.delete()
+    assert backends.get_backend().count() == count - 1
+    assert ids("隔膜") == set()
+
+
+def test_the_importer_indexes_each_batch_once(db, tmp_path, monkeypatch):
+    reference = generator.load_reference(use_db=False)
+    path = generator.generate(tmp_path / "a", 12, 5, formats=["csv"], reference=reference).paths["csv"][0]
+    calls = []
+    original = backends.SqlBackend.index
+
+    def spy(self, patents):
+        calls.append(len(list(patents)))
+        return original(self, patents)
+
+    monkeypatch.setattr(backends.SqlBackend, "index", spy)
+    assert import_file(path).created == 12
+    assert calls == [12]
+    # a later version of one record: the patent is saved (and its parties rewritten) once, indexed once
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    title = rows[0].index("专利名称")
+    rows[1][title] = "一种测试用的钛合金紧固件"
+    changed = tmp_path / "b.csv"
+    with changed.open("w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    calls.clear()
+    manifest = import_file(changed)
+    assert (manifest.updated, manifest.unchanged) == (1, 11)
+    assert calls == [1]
+    assert len(ids("钛合金紧固件")) == 1
