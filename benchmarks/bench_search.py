@@ -188,6 +188,7 @@ def build(size: int, seed: int) -> tuple[float, float]:
     """Add generated patents up to ``size`` and index them; returns (insert seconds, index seconds)."""
     from django.db import transaction
 
+    from ipoffice.patents.importing import insert_objects, insert_rows
     from ipoffice.patents.models import Classification, Party, Patent
 
     have = Patent.objects.filter(source_format=SOURCE).count()
@@ -198,17 +199,16 @@ def build(size: int, seed: int) -> tuple[float, float]:
         chunk = 20000
         for first in range(have, size, chunk):
             rows = [corpus.patent(n) for n in range(first, min(first + chunk, size))]
-            with transaction.atomic():
-                patents = Patent.objects.bulk_create([Patent(**fields) for fields, _p, _c in rows], batch_size=2000)
-                Party.objects.bulk_create(
-                    [Party(patent_id=p.pk, role=role, sequence=i, name=name, region_id=region)
-                     for p, (_f, parties, _c) in zip(patents, rows, strict=True)
-                     for i, (role, name, region) in enumerate(parties)], batch_size=5000)
-                Classification.objects.bulk_create(
-                    [Classification(patent_id=p.pk, scheme=scheme, symbol=symbol, subclass=symbol[:4],
-                                    is_main=i == 0, sequence=i)
-                     for p, (_f, _p, classes) in zip(patents, rows, strict=True)
-                     for i, (scheme, symbol) in enumerate(classes)], batch_size=5000)
+            with transaction.atomic():  # the importer's light bulk writers (multi-row INSERT, executemany)
+                patents = [Patent(**fields) for fields, _p, _c in rows]
+                insert_objects(patents)
+                insert_rows(Party, ("patent_id", "role", "sequence", "name", "region_id"),
+                            [(p.pk, role, i, name, region) for p, (_f, parties, _c) in zip(patents, rows, strict=True)
+                             for i, (role, name, region) in enumerate(parties)])
+                insert_rows(Classification, ("patent_id", "scheme", "symbol", "subclass", "is_main", "sequence"),
+                            [(p.pk, scheme, symbol, symbol[:4], i == 0, i)
+                             for p, (_f, _p, classes) in zip(patents, rows, strict=True)
+                             for i, (scheme, symbol) in enumerate(classes)])
             print(f"\r  inserted {first + len(rows)}/{size}", end="", flush=True)
         insert_time = time.perf_counter() - start
         print()
