@@ -8,10 +8,13 @@ the snapshot was taken and the project's findings: the same snapshot and finding
 
 import csv
 import gzip
+import hashlib
 import io
+import os
 from collections import Counter
 from pathlib import Path
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -177,6 +180,21 @@ def render_pdf(snapshot: Snapshot, *, html: str | None = None) -> bytes:
     from weasyprint import HTML
 
     return HTML(string=html if html is not None else render_html(snapshot)).write_pdf()
+
+
+def stored_pdf(snapshot: Snapshot) -> bytes:
+    """The PDF, laid out once per report text: a snapshot with the same findings always gives the same HTML, so
+    the PDF is kept under the data folder by the HTML's hash and served again without WeasyPrint's layout."""
+    html = render_html(snapshot)
+    path = Path(settings.DATA_DIR) / "navigation-reports" / f"{hashlib.sha256(html.encode()).hexdigest()}.pdf"
+    if path.exists():
+        return path.read_bytes()
+    pdf = render_pdf(snapshot, html=html)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(f".{os.getpid()}.part")
+    partial.write_bytes(pdf)
+    partial.replace(path)  # atomic: a concurrent request never reads half a file
+    return pdf
 
 
 CSV_COLUMNS = ["number", "application_number", "title", "patent_type", "legal_status", "application_date",

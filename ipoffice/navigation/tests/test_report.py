@@ -91,12 +91,22 @@ def test_the_same_snapshot_gives_the_same_html(example):
     assert f'href="{link}"' in body and f'href="{link}"' not in first
 
 
-def test_the_pdf_holds_the_chinese_text(example):
-    pdf = report.render_pdf(example)
+def test_the_pdf_holds_the_chinese_text_and_is_laid_out_once_per_text(example, settings, tmp_path, monkeypatch):
+    settings.DATA_DIR = tmp_path
+    pdf = report.stored_pdf(example)
     assert pdf.startswith(b"%PDF")
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages[:3])  # cover and method
     assert example.project.name in text
     assert "电池材料与电化学体系" in text
+
+    def lay_out(*args, **kwargs):
+        raise AssertionError("laid out again")
+
+    monkeypatch.setattr(report, "render_pdf", lay_out)
+    assert report.stored_pdf(example) == pdf  # the same report text: the stored PDF
+    example.project.findings.filter(section="risks").update(text="数据截至2024年底。")
+    with pytest.raises(AssertionError, match="laid out again"):  # new findings: a new layout
+        report.stored_pdf(example)
 
 
 def test_write_outputs_writes_the_report_and_the_dataset(example, tmp_path):

@@ -162,7 +162,7 @@ def report(request, slug, snapshot_id):
 
 def report_pdf(request, slug, snapshot_id):
     snapshot = _snapshot(request, slug, snapshot_id)
-    response = HttpResponse(report_module.render_pdf(snapshot), content_type="application/pdf")
+    response = HttpResponse(report_module.stored_pdf(snapshot), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="navigation-{slug}-{snapshot.pk}.pdf"'
     return response
 
