@@ -1,6 +1,7 @@
 """Errors that name the problem: which file, which record, which field, and why."""
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 
 @dataclass
@@ -40,3 +41,17 @@ class DataError(ValueError):
         if len(lines) == 1:
             return head + lines[0]
         return head + f"{len(self.problems)} problems, nothing imported:\n  " + "\n  ".join(lines)
+
+
+def read_yaml_mapping(path, what: str) -> dict:
+    """The mapping a YAML definition file holds (a plan, an index, a navigation project …), or a DataError that
+    names the file and says why it is not one."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise DataError.single(f"not valid YAML: {error}", source=str(path)) from error
+    if not isinstance(data, dict):
+        raise DataError.single(f"not {what}: the file holds no mapping of keys", source=str(path))
+    return data

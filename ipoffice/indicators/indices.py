@@ -12,9 +12,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-import yaml
-
-from ipoffice.core.errors import DataError, Problem
+from ipoffice.core.errors import DataError, Problem, read_yaml_mapping
 from ipoffice.regions.models import Region
 from ipoffice.regions.services import HOME_PROVINCE
 
@@ -84,12 +82,7 @@ def _number(value, problems, record, name, *, positive=False):
 def load_definition(path: Path) -> IndexDefinition:
     """Read and check an index file; every problem names the record and the field."""
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise DataError.single(f"not valid YAML: {error}", source=str(path)) from error
-    if not isinstance(data, dict):
-        raise DataError.single("not a mapping of fields", source=str(path))
+    data = read_yaml_mapping(path, "an index definition")
     problems = []
     for name in ("code", "name_zh", "name_en", "groups"):
         if not data.get(name):

@@ -4,10 +4,9 @@ from decimal import Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
 
-import yaml
 from django.db import transaction
 
-from ipoffice.core.errors import DataError, Problem
+from ipoffice.core.errors import DataError, Problem, read_yaml_mapping
 from ipoffice.regions.services import find_region
 
 from .models import Category, Indicator, Measure, Plan, Target
@@ -52,12 +51,7 @@ def load_plan(path: Path) -> Plan:
     The file is checked whole before anything is written; problems name the record and field.
     """
     path = Path(path)
-    try:
-        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise DataError.single(f"not valid YAML: {error}", source=str(path)) from error
-    if not isinstance(spec, dict):
-        raise DataError.single("not a plan: the file holds no mapping of fields", source=str(path))
+    spec = read_yaml_mapping(path, "a plan")
     problems = []
     for field in ("code", "name_zh", "name_en", "region", "base_year", "target_year", "indicators", "targets"):
         if field not in spec:

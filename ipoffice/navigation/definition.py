@@ -30,10 +30,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import yaml
 from django.db import transaction
 
-from ipoffice.core.errors import DataError, Problem
+from ipoffice.core.errors import DataError, Problem, read_yaml_mapping
 from ipoffice.entities.models import Entity
 from ipoffice.patents.models import Patent
 from ipoffice.patents.search.query import QueryError, parse
@@ -205,12 +204,7 @@ def _patents_by_number(nodes: list[_Node], check: _Checker) -> dict[str, int]:
 def read_definition(path: Path) -> dict:
     """The checked definition as plain values; raises DataError listing every problem."""
     path = Path(path)
-    try:
-        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise DataError.single(f"not valid YAML: {error}", source=str(path)) from error
-    if not isinstance(spec, dict):
-        raise DataError.single("not a project definition: the file holds no mapping of keys", source=str(path))
+    spec = read_yaml_mapping(path, "a project definition")
     check = _Checker()
     check.unknown(spec, _KEYS, "")
     values = {key: check.text(spec, key, key) for key in ("client", "goal", "scope", "query_note")}
