@@ -304,3 +304,44 @@ def test_add_alias_is_idempotent_and_refuses_the_own_name(seeds):
     assert huawei.aliases.count() == 1
     with pytest.raises(DataError, match="already the entity's name"):
         add_alias(huawei, "華為技術有限公司")
+
+
+def test_batch_matching_gives_the_sequential_answers(seeds):
+    """match_entities (the importers' batch form) decides as match_entity called name by name, including
+    names repeated in the batch, entities the batch itself creates, aliases, core names and branches."""
+    from django.db import transaction
+
+    from ipoffice.entities.services import MatchRequest, match_entities
+    from ipoffice.regions.services import resolve_address
+
+    names = [(name, address) for name, address, code, _expected in LABELLED if not code]
+    names += [("深圳市星河动力科技有限公司", SZ), ("深圳星河动力科技有限公司", SZ), ("深圳市星河动力科技有限公司", "")]
+    names += names[:5]
+    requests = [MatchRequest(name, address, resolve_address(address).region if address else None)
+                for name, address in names]
+
+    def answers(results):
+        return [(r.entity.name, r.entity.parent.name if r.entity.parent else None, r.method, r.score, r.reason)
+                for r in results]
+
+    def decisions():
+        return sorted(MatchDecision.objects.filter(source="batch").values_list(
+            "input_name", "input_address", "entity__name", "method", "score", "reason"))
+
+    class Rollback(Exception):
+        pass
+
+    try:
+        with transaction.atomic():
+            sequential = answers([match_entity(r.name, r.address, source="batch", region=r.region, resolve=False)
+                                  for r in requests])
+            sequential_decisions = decisions()
+            entity_count = Entity.objects.count()
+            raise Rollback
+    except Rollback:
+        pass
+    batch = answers(match_entities(requests, source="batch"))
+    assert batch == sequential
+    assert decisions() == sequential_decisions
+    assert Entity.objects.count() == entity_count
+    assert Entity.history.filter(name="深圳市星河动力科技有限公司").count() == 1
