@@ -2,7 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from ipoffice.patents.search.services import QueryError
 from ipoffice.regions.models import Region
@@ -56,11 +56,11 @@ class RegionField(forms.CharField):
 
 
 class ProjectForm(forms.ModelForm):
-    region = RegionField(label=_lazy("region"), required=False,
+    region = RegionField(label=gettext_lazy("region"), required=False,
                          widget=forms.TextInput(attrs={"list": "region-list", "placeholder": "440000 广东省"}),
-                         help_text=_lazy("division code or name"))
-    reference_query = QueryField(allow_empty=True, label=_lazy("reference query for the recall sample"),
-                                 help_text=_lazy("broader than the search strategy, e.g. the IPC area alone"))
+                         help_text=gettext_lazy("division code or name"))
+    reference_query = QueryField(allow_empty=True, label=gettext_lazy("reference query for the recall sample"),
+                                 help_text=gettext_lazy("broader than the search strategy, e.g. the IPC area alone"))
 
     class Meta:
         model = Project
@@ -80,13 +80,13 @@ class ProjectForm(forms.ModelForm):
 
 
 class QueryVersionForm(forms.Form):
-    text = QueryField(label=_lazy("query"))
-    note = forms.CharField(label=_lazy("what changed and why"), required=False,
+    text = QueryField(label=gettext_lazy("query"))
+    note = forms.CharField(label=gettext_lazy("what changed and why"), required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class NodeForm(forms.ModelForm):
-    query = QueryField(allow_empty=True, label=_lazy("query"))
+    query = QueryField(allow_empty=True, label=gettext_lazy("query"))
 
     class Meta:
         model = DecompositionNode
@@ -116,7 +116,7 @@ class NodeForm(forms.ModelForm):
 
 
 class EffectForm(forms.ModelForm):
-    query = QueryField(label=_lazy("query"))
+    query = QueryField(label=gettext_lazy("query"))
 
     class Meta:
         model = Effect
@@ -134,22 +134,23 @@ class EffectForm(forms.ModelForm):
 
 
 class TagForm(forms.Form):
-    number = forms.CharField(label=_lazy("patent number"), max_length=40)
-    included = forms.TypedChoiceField(label=_lazy("tag"), coerce=lambda v: v == "1",
-                                      choices=[("1", _lazy("put into this branch")),
-                                               ("0", _lazy("take out of this branch"))])
+    number = forms.CharField(label=gettext_lazy("patent number"), max_length=40)
+    included = forms.TypedChoiceField(label=gettext_lazy("tag"), coerce=lambda v: v == "1",
+                                      choices=[("1", gettext_lazy("put into this branch")),
+                                               ("0", gettext_lazy("take out of this branch"))])
 
 
 class DrawForm(forms.Form):
-    sample = forms.ChoiceField(label=_lazy("sample"), choices=Judgement.Sample.choices)
-    size = forms.IntegerField(label=_lazy("patents"), min_value=1, max_value=SAMPLE_MAX, initial=SAMPLE_SIZE)
+    sample = forms.ChoiceField(label=gettext_lazy("sample"), choices=Judgement.Sample.choices)
+    size = forms.IntegerField(label=gettext_lazy("patents"), min_value=1, max_value=SAMPLE_MAX, initial=SAMPLE_SIZE)
 
 
 class JudgeForm(forms.Form):
-    relevant = forms.TypedChoiceField(label=_lazy("relevant"), required=False, empty_value=None,
+    relevant = forms.TypedChoiceField(label=gettext_lazy("relevant"), required=False, empty_value=None,
                                       coerce=lambda v: {"1": True, "0": False}.get(v),
-                                      choices=[("", "—"), ("1", _lazy("relevant")), ("0", _lazy("not relevant"))])
-    note = forms.CharField(label=_lazy("note"), max_length=300, required=False)
+                                      choices=[("", "—"), ("1", gettext_lazy("relevant")),
+                                               ("0", gettext_lazy("not relevant"))])
+    note = forms.CharField(label=gettext_lazy("note"), max_length=300, required=False)
 
 
 class FindingsForm(forms.Form):

@@ -27,6 +27,7 @@ individual; the two ACME spellings share one normalised name.
 from datetime import date
 
 import pytest
+from django.utils import translation
 from lxml import etree
 
 from ipoffice.navigation.analyses import keys, run, run_all
@@ -402,7 +403,8 @@ def test_key_patents_ranking_and_core_drill():
 
 
 def test_concentration_cr4_and_hhi_overall_and_per_window():
-    result = run("concentration", dataset(), rules())
+    with translation.override("en"):
+        result = run("concentration", dataset(), rules())
     by_drill = rows_by(result, "drill")
     overall = by_drill["all"]
     # weights E1 6, E2 4, E4 4, E3 3, ACME 2, E5 1, trader 1 = 21; CR4 17/21 = 81.0 %;

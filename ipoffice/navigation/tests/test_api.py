@@ -42,7 +42,7 @@ def test_create_and_update_need_the_right_people(api, analyst, officer):
     assert api.post(f"{BASE}/projects/", data).status_code == 403
     api.force_authenticate(analyst)
     bad = api.post(f"{BASE}/projects/", {**data, "reference_query": "ipc:B64C* AND ("})
-    assert bad.status_code == 400 and "position" in bad.json()["reference_query"][0]
+    assert bad.status_code == 400 and "个字符处" in bad.json()["reference_query"][0]
     created = api.post(f"{BASE}/projects/", data, format="json")
     assert created.status_code == 201 and created.json()["owner"] == analyst.username
     assert api.patch(f"{BASE}/projects/drones/", {"name": "无人机产业"}).json()["name"] == "无人机产业"
@@ -53,7 +53,7 @@ def test_create_and_update_need_the_right_people(api, analyst, officer):
 def test_queries_nodes_effects(api, project, analyst):
     api.force_authenticate(analyst)
     bad = api.post(f"{BASE}/projects/nev/queries/", {"text": "电池 AND ("})
-    assert bad.status_code == 400 and "position" in str(bad.json())
+    assert bad.status_code == 400 and "个字符处" in str(bad.json())
     added = api.post(f"{BASE}/projects/nev/queries/", {"text": "电池", "note": "narrower"})
     assert added.status_code == 201 and added.json()["version"] == 2
     assert [q["version"] for q in api.get(f"{BASE}/projects/nev/queries/").json()] == [2, 1]

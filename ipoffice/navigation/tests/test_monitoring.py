@@ -301,13 +301,13 @@ def test_create_edit_check_and_mark_read_in_the_pages(client, corpus, owner):
     url = reverse("navigation:watch-new")
     assert 'id="id_kind"' in client.get(url).content.decode()
     bad = client.post(url, {"name": "坏查询", "kind": "query", "query": "title:(电池", "expiry_months": 6})
-    assert bad.status_code == 200 and "cannot be read" in bad.content.decode()
+    assert bad.status_code == 200 and "无法解析检索式" in bad.content.decode()
     found = client.post(url, {"name": "对手", "kind": "competitors", "find": "乙汽车", "search": "1",
                               "expiry_months": 6})
     assert found.status_code == 200 and f'value="{corpus["b"].pk}"' in found.content.decode()
     assert not WatchList.objects.exists()
     empty = client.post(url, {"name": "对手", "kind": "competitors", "expiry_months": 6})
-    assert "Choose at least one entity" in empty.content.decode()
+    assert "请至少选择一个主体" in empty.content.decode()
     saved = client.post(url, {"name": "对手", "kind": "competitors", "entities": [corpus["b"].pk],
                               "events": ["grant", "transfer"], "expiry_months": 6})
     watch_list = WatchList.objects.get(owner=owner)
@@ -344,7 +344,7 @@ def test_api_crud_is_owner_scoped_and_checks_input(client, corpus, owner, other)
     assert client.get(base).status_code in (401, 403)
     client.force_login(owner)
     bad = client.post(base, {"name": "x", "kind": "query", "query": "title:(电池"}, content_type="application/json")
-    assert bad.status_code == 400 and "cannot be read" in bad.json()["query"][0]
+    assert bad.status_code == 400 and "无法解析检索式" in bad.json()["query"][0]
     bad_ipc = client.post(base, {"name": "x", "kind": "ipc", "ipc_prefixes": "Q99"}, content_type="application/json")
     assert bad_ipc.status_code == 400 and "Q99" in bad_ipc.json()["ipc_prefixes"][0]
     bad_event = client.post(base, {"name": "x", "kind": "query", "query": "电池", "events": ["rumour"]},

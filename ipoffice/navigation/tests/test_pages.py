@@ -76,7 +76,7 @@ def test_create_and_edit_a_project_with_clear_errors(client, analyst):
     assert page.status_code == 200
     errors = page.context["form"].errors
     assert "不存在的地方" in errors["region"][0]
-    assert "position" in errors["reference_query"][0]
+    assert "个字符处" in errors["reference_query"][0]
     data.update(region="440300", reference_query="ipc:B64C*")
     assert client.post(url, data).status_code == 302
     project = Project.objects.get(slug="drones")
@@ -91,7 +91,7 @@ def test_query_versions_nodes_effects_and_hand_tags(client, snapshot, analyst):
     project = snapshot.project
     client.force_login(analyst)
     bad = client.post(reverse("navigation:query-add", args=[project.slug]), {"text": "电池 AND (", "note": "x"})
-    assert bad.status_code == 400 and "position" in bad.context["form"].errors["text"][0]
+    assert bad.status_code == 400 and "个字符处" in bad.context["form"].errors["text"][0]
     good = client.post(reverse("navigation:query-add", args=[project.slug]), {"text": "电池", "note": "narrower"})
     assert good.status_code == 302
     assert list(project.queries.values_list("version", "text")) == [(2, "电池"), (1, QUERY)]
@@ -136,7 +136,7 @@ def test_take_snapshot_page_and_bad_query(client, project, analyst):
     assert response.url == reverse("navigation:snapshot", args=[project.slug, snapshot.pk])
     SearchQuery.objects.create(project=project, version=2, text="电池 AND (")  # written past the form
     failed = client.post(reverse("navigation:snapshot-new", args=[project.slug]), follow=True)
-    assert "position" in failed.content.decode() and project.snapshots.count() == 1
+    assert "个字符处" in failed.content.decode() and project.snapshots.count() == 1
 
 
 def test_analysis_table_links_every_count_to_its_drill_down(client, snapshot, analyst):

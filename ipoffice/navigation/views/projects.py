@@ -8,7 +8,7 @@ from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from .. import analyses
@@ -28,8 +28,8 @@ from ..models import Project, Snapshot
 from ..snapshots import take_snapshot
 from . import snapshots as snapshot_views
 
-SECTION_LABELS = {"summary": _lazy("Summary"), "recommendations": _lazy("Recommendations"),
-                  "risks": _lazy("Risks and limits")}
+SECTION_LABELS = {"summary": gettext_lazy("Summary"), "recommendations": gettext_lazy("Recommendations"),
+                  "risks": gettext_lazy("Risks and limits")}
 
 
 def editable_project(request, slug) -> Project:
@@ -103,11 +103,11 @@ def _sub_form(request, slug, form_class, related: str, pk, title, anchor: str):
 
 
 def node_form(request, slug, pk=None):
-    return _sub_form(request, slug, NodeForm, "nodes", pk, _lazy("Technology branch"), "#tree")
+    return _sub_form(request, slug, NodeForm, "nodes", pk, gettext_lazy("Technology branch"), "#tree")
 
 
 def effect_form(request, slug, pk=None):
-    return _sub_form(request, slug, EffectForm, "effects", pk, _lazy("Technical effect"), "#effects")
+    return _sub_form(request, slug, EffectForm, "effects", pk, gettext_lazy("Technical effect"), "#effects")
 
 
 @require_POST
