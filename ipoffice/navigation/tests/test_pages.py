@@ -211,7 +211,25 @@ def test_landing_links_filings_to_all_signals_to_officers_watch_lists_to_signed_
     assert links() == {"filings", "signals", "watch-lists"}
 
 
-def test_report_page_embeds_the_report_and_offers_the_pdf(client, snapshot):
+def test_network_analyses_download_as_graph_files(client, snapshot):
+    from lxml import etree
+
+    base = [snapshot.project.slug, snapshot.pk]
+    html = client.get(reverse("navigation:analysis", args=[*base, "co_applicants"])).content.decode()
+    for fmt, root in (("gexf", "gexf"), ("graphml", "graphml")):
+        url = reverse("navigation:network-file", args=[*base, "co_applicants", fmt])
+        assert url in html
+        response = client.get(url)
+        assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+        assert etree.QName(etree.fromstring(response.content)).localname == root
+    trend = client.get(reverse("navigation:analysis", args=[*base, "trend"])).content.decode()
+    assert 'id="network-files"' not in trend
+    assert client.get(reverse("navigation:network-file", args=[*base, "trend", "gexf"])).status_code == 404
+    assert client.get(reverse("navigation:network-file", args=[*base, "co_inventors", "dot"])).status_code == 404
+
+
+def test_report_page_embeds_the_report_and_offers_the_pdf(client, snapshot, settings, tmp_path):
+    settings.DATA_DIR = tmp_path  # where the laid-out PDF is kept
     base = [snapshot.project.slug, snapshot.pk]
     page = client.get(reverse("navigation:report", args=base))
     html = page.content.decode()

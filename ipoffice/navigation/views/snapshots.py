@@ -18,6 +18,7 @@ from ipoffice.indicators.charts import to_svg
 from ipoffice.patents.models import Patent
 
 from .. import report as report_module
+from ..analyses.networks import to_gexf, to_graphml
 from ..editing import all_analyses, can_edit, drill_ids, run_analysis, visible_projects
 from ..forms import DrawForm, JudgeForm, query_error
 from ..models import Judgement, Snapshot
@@ -70,7 +71,21 @@ def analysis_detail(request, slug, snapshot_id, key):
     return render(request, "navigation/analysis_detail.html", {
         "snapshot": snapshot, "project": snapshot.project, "analysis": analysis, "rows": table_cells(analysis),
         "svg": mark_safe(to_svg(analysis.chart)) if analysis.chart else "",  # noqa: S308 (vl-convert's own SVG)
-        "finding": finding.text if finding else "", "can_edit": can_edit(request.user, snapshot.project)})
+        "finding": finding.text if finding else "", "can_edit": can_edit(request.user, snapshot.project),
+        "graph_formats": GRAPH_FORMATS if key in report_module.NETWORKS else {}})
+
+
+GRAPH_FORMATS = {"gexf": ("application/gexf+xml", to_gexf), "graphml": ("application/graphml+xml", to_graphml)}
+
+
+def network_file(request, slug, snapshot_id, key, fmt):
+    """A network analysis as a graph file (GEXF for Gephi, GraphML for yEd, Cytoscape, networkx …)."""
+    if key not in report_module.NETWORKS or fmt not in GRAPH_FORMATS:
+        raise Http404(_("No network file %(name)s.") % {"name": f"{key}.{fmt}"})
+    content_type, write = GRAPH_FORMATS[fmt]
+    response = HttpResponse(write(_analysis(_snapshot(request, slug, snapshot_id), key)), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{slug}-{snapshot_id}-{key}.{fmt}"'
+    return response
 
 
 def drill_down(request, slug, snapshot_id, analysis_key, drill_key):
@@ -171,6 +186,7 @@ _SNAPSHOT = "projects/<slug:slug>/snapshots/<int:snapshot_id>/"
 urlpatterns = [
     path(_SNAPSHOT, snapshot_detail, name="snapshot"),
     path(_SNAPSHOT + "analyses/<str:key>/", analysis_detail, name="analysis"),
+    path(_SNAPSHOT + "analyses/<str:key>.<str:fmt>", network_file, name="network-file"),
     path(_SNAPSHOT + "analyses/<str:analysis_key>/drill/<path:drill_key>", drill_down, name="drill"),
     path(_SNAPSHOT + "worksheet/", worksheet, name="worksheet"),
     path(_SNAPSHOT + "worksheet/draw/", draw, name="worksheet-draw"),
