@@ -238,13 +238,15 @@ def build_dataset(ids, *, cutoff: date, query: str = "", region: str = "", nodes
     records = [patents[pk] for pk in kept]
     codes = {r.region for r in records} | {a.region for r in records for a in r.applicants}
     codes = {c for c in codes if c} | {c[:4] + "00" for c in codes if c} | {c[:2] + "0000" for c in codes if c}
+    baseline = registry_baseline(cutoff)
+    codes |= {prefix.ljust(6, "0") for prefix in baseline if prefix != "CN"}  # regions compared, with or without hits
     subclasses = {s[:4] for r in records for s in r.ipc}
     return Dataset(
         records=records, cutoff=cutoff.isoformat(), query=query, region=region, nodes=list(nodes or []),
         effects=list(effects or {}),
         regions=dict(Region.objects.filter(code__in=codes).values_list("code", "name")),
         ipc_titles=dict(IPCEntry.objects.filter(symbol__in=subclasses).values_list("symbol", "title_zh")),
-        baseline=registry_baseline(cutoff))
+        baseline=baseline)
 
 
 def registry_baseline(cutoff: date) -> dict[str, int]:

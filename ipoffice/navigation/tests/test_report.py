@@ -160,3 +160,10 @@ def test_commands_reject_bad_input(corpus, tmp_path):  # noqa: F811
     take_snapshot(load_definition(EXAMPLE))
     with pytest.raises(CommandError, match="no analysis 'nothing'"):
         call_command("navigation", "analyses", "nev-battery-guangdong", "--key", "nothing")
+
+
+def test_the_dataset_names_every_region_positioning_compares(example):
+    dataset = load_dataset(example)
+    compared = {prefix.ljust(6, "0") for prefix in dataset.baseline if prefix != "CN"}
+    assert compared - {r.region[:4] + "00" for r in dataset.records}  # some compared cities have no hit …
+    assert compared <= dataset.regions.keys()  # … and are named all the same
