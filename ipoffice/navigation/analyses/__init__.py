@@ -4,7 +4,9 @@ An analysis is a function ``(dataset, rules) -> Analysis`` registered with :func
 package register theirs on import. :func:`run_all` runs them in registry order (the report's order).
 """
 
+import gc
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from ..counting import Rules
@@ -56,12 +58,28 @@ def run(key: str, dataset: Dataset, rules: Rules) -> Analysis:
     _load()
     if key not in _REGISTRY:
         raise KeyError(f"no analysis {key!r}; there are: {', '.join(_REGISTRY)}")
-    return _REGISTRY[key](dataset, rules)
+    with _collector_paused():
+        return _REGISTRY[key](dataset, rules)
 
 
 def run_all(dataset: Dataset, rules: Rules) -> list[Analysis]:
     _load()
-    return [function(dataset, rules) for function in _REGISTRY.values()]
+    with _collector_paused():
+        return [function(dataset, rules) for function in _REGISTRY.values()]
+
+
+@contextmanager
+def _collector_paused():
+    """The analyses make millions of small acyclic objects over a dataset of millions more; Python's cyclic garbage
+    collector would walk them all again and again (a third of the time over 100,000 patents). Reference counting
+    still frees everything; the collector runs again afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 _MODULES = ("trends", "life_cycle", "composition", "geography", "players", "classification", "effects", "networks",
