@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ipoffice.core.models import ImportManifestBase
+
 
 class PatentType(models.TextChoices):
     INVENTION = "invention", _("invention")  # 发明
@@ -207,25 +209,5 @@ class IPCEntry(models.Model):
         return self.symbol
 
 
-class ImportManifest(models.Model):
-    """What one import of one file did: records read, created, updated, unchanged, rejected (with reasons)."""
-
-    path = models.CharField(max_length=1000)
-    sha256 = models.CharField(max_length=64, db_index=True)
-    format = models.CharField(max_length=40)
-    status = models.CharField(max_length=12)  # done / failed
-    read = models.PositiveIntegerField(default=0)
-    created = models.PositiveIntegerField(default=0)
-    updated = models.PositiveIntegerField(default=0)
-    unchanged = models.PositiveIntegerField(default=0)
-    rejected = models.PositiveIntegerField(default=0)
-    problems = models.JSONField(default=list)
-    error = models.TextField(blank=True)
-    started_at = models.DateTimeField()
-    finished_at = models.DateTimeField(null=True)
-
-    class Meta:
-        ordering = ["-started_at"]
-
-    def __str__(self):
-        return f"{self.path} {self.status}"
+class ImportManifest(ImportManifestBase):
+    """What one import of one patent file did."""
