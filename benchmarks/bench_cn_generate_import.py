@@ -20,27 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def database_url(size: int, directory: Path) -> str:
-    base = os.environ.get("DATABASE_URL", "")
-    if base.startswith("postgres"):
-        head, _, name = base.rpartition("/")
-        return f"{head}/{name or 'ipoffice_bench_cn'}_{size}"
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"cn-{size}.sqlite3"
-    path.unlink(missing_ok=True)
-    return f"sqlite:///{path}"
-
-
-def fresh_postgres_database(url: str) -> None:
-    import psycopg
-
-    head, _, name = url.rpartition("/")
-    with psycopg.connect(f"{head}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
+from benchdb import open_database
 
 
 def timed(fn):
@@ -94,15 +74,7 @@ def main():
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        url = database_url(args.one, args.dir)
-        if url.startswith("postgres"):
-            fresh_postgres_database(url)
-        os.environ["DATABASE_URL"] = url
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipoffice.settings")
-        sys.path.insert(0, str(ROOT))
-        import django
-
-        django.setup()
+        open_database("cn", args.one, args.dir, fresh=True)
         run_one(args.one, args.seed, args.import_format, args.dir / f"files-{args.one}")
         return
     for size in args.sizes:  # one process per size: Django reads its settings once per process

@@ -16,30 +16,11 @@ the HTML and the PDF report. Prints seconds; no asserts.
 
 import argparse
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def database_url(size: int, directory: Path) -> str:
-    base = os.environ.get("DATABASE_URL", "")
-    if base.startswith("postgres"):
-        head, _, name = base.rpartition("/")
-        return f"{head}/{name or 'ipoffice_bench_nav'}_{size}"
-    directory.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{directory / f'nav-{size}.sqlite3'}"
-
-
-def ensure_postgres_database(url: str) -> None:
-    import psycopg
-
-    head, _, name = url.rpartition("/")
-    with psycopg.connect(f"{head}/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
+from benchdb import open_database
 
 
 def build(size: int, seed: int, directory: Path) -> None:
@@ -110,15 +91,7 @@ def main():
     parser.add_argument("--seed", type=int, default=2016)
     parser.add_argument("--dir", type=Path, default=Path("/tmp/ipoffice-bench-nav"))
     args = parser.parse_args()
-    url = database_url(args.size, args.dir)
-    if url.startswith("postgres"):
-        ensure_postgres_database(url)
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipoffice.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    open_database("nav", args.size, args.dir)
     import yaml
     from django.utils import translation
 

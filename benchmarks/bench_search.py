@@ -27,40 +27,14 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from benchdb import ROOT, open_database
+
 SOURCE = "bench-search"
 IPC_FILE = Path(os.environ.get("IPOFFICE_SHARED_DATA", ROOT.parent / "shared" / "data")) / "classification" / \
     "ipc_2026_01_zh.csv.gz"
 
 
 # ---------------------------------------------------------------------------------------------------- set-up
-
-
-def database_url(size: int, directory: Path) -> str:
-    base = os.environ.get("DATABASE_URL", "")
-    if base.startswith("postgres"):
-        head, _, name = base.rpartition("/")
-        return f"{head}/{name or 'ipoffice_bench'}_{size}"
-    directory.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{directory / f'search-{size}.sqlite3'}"
-
-
-def ensure_postgres_database(url: str) -> None:
-    import psycopg
-
-    head, _, name = url.rpartition("/")
-    with psycopg.connect(f"{head}/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipoffice.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
 
 
 # ---------------------------------------------------------------------------------------------------- corpus
@@ -427,10 +401,7 @@ def main():
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        url = database_url(args.one, args.dir)
-        if url.startswith("postgres"):
-            ensure_postgres_database(url)
-        setup_django(url)
+        open_database("search", args.one, args.dir)
         run_one(args.one, args.seed, args.repeat, args.like_repeat)
         return
     for size in args.sizes:  # one process per size: Django's settings are read once per process
