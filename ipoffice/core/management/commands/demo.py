@@ -9,9 +9,7 @@ from ipoffice.accounts.models import Representative
 from ipoffice.accounts.roles import ADMINISTRATOR, ANALYST, ENTERPRISE, OFFICER, ROLES, assign_role
 from ipoffice.entities.demo import generate_entities
 from ipoffice.entities.models import Entity
-from ipoffice.navigation.definition import EXAMPLE as NAVIGATION_EXAMPLE
-from ipoffice.navigation.definition import load_definition
-from ipoffice.navigation.snapshots import take_snapshot
+from ipoffice.navigation.demo import load_demo as load_navigation_demo
 from ipoffice.patents import generator
 from ipoffice.patents.importing import import_file
 from ipoffice.patents.models import Patent
@@ -43,10 +41,10 @@ class Command(BaseCommand):
         else:
             self.stdout.write("demo entities already present: reusing them")
         self._patents(options["patents"])
-        self._navigation()
         marks = generate_demo_marks(options["marks"])
         self.stdout.write(f"generated demo trademarks: {marks}" if marks else "demo trademarks already present")
         self._accounts()
+        load_navigation_demo(self.stdout.write)
         if options["no_serve"]:
             return
         host, port = options["host"], options["port"]
@@ -71,13 +69,6 @@ class Command(BaseCommand):
             manifest = import_file(path)
             self.stdout.write(f"generated demo patents: {manifest.created} imported from {path} "
                               f"({manifest.status}{': ' + manifest.error if manifest.error else ''})")
-
-    def _navigation(self) -> None:
-        """The worked navigation example on the demo patents, with its first snapshot (once)."""
-        project = load_definition(NAVIGATION_EXAMPLE)
-        if not project.snapshots.exists():
-            snapshot = take_snapshot(project)
-            self.stdout.write(f"navigation example {project.slug}: snapshot of {snapshot.patent_count} patents")
 
     def _accounts(self):
         users = get_user_model()
