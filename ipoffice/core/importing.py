@@ -2,9 +2,13 @@
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, fields, is_dataclass
+from importlib import import_module
 from pathlib import Path
+
+HEAD_BYTES = 65536  # what format detection reads of a file
 
 
 class FileError(Exception):
@@ -75,13 +79,60 @@ def parse_failures(items):
 
 
 @dataclass
+class RecordError:
+    """A record a parser could not read: where it is and why."""
+
+    record: str
+    reason: str
+    field: str | None = None
+
+
+class Parser(ABC):
+    """One format (version) of a register's files: recognised by its first bytes, read record by record."""
+
+    format: str = ""
+    description: str = ""
+
+    @classmethod
+    @abstractmethod
+    def detect(cls, head: bytes, name: str) -> bool:
+        """Whether a file starting with ``head`` (and called ``name``) is in this parser's format."""
+
+    @abstractmethod
+    def parse(self, path: Path) -> Iterator:
+        """Every record of the file (a parsed record, or a :class:`RecordError`), in order, streamed."""
+
+
+class Parsers:
+    """A register's parsers; its format modules register themselves when ``package`` is imported."""
+
+    def __init__(self, package: str):
+        self.package = package
+        self._parsers: list[type[Parser]] = []
+
+    def register(self, parser: type[Parser]) -> type[Parser]:
+        if parser not in self._parsers:
+            self._parsers.append(parser)
+        return parser
+
+    def all(self) -> list[type[Parser]]:
+        import_module(self.package)
+        return list(self._parsers)
+
+    def detect(self, path: Path) -> type[Parser] | None:
+        """The first parser whose ``detect`` accepts the file's first bytes."""
+        with Path(path).open("rb") as fh:
+            head = fh.read(HEAD_BYTES)
+        return next((parser for parser in self.all() if parser.detect(head, Path(path).name)), None)
+
+
+@dataclass
 class Registry:
     """What one register plugs into :func:`import_file`: how to detect, check and write its records."""
 
     name: str  # "patents", "trademarks": the source label of entity matches
     manifest_model: type
     detect_parser: Callable
-    record_error: type  # the parsers' RecordError class
     formats: str  # for the "format not recognised" message
     check: Callable  # record → reason it cannot be taken, or None
     write_batch: Callable  # (batch, counts, source, format, resolver) → None
@@ -114,7 +165,7 @@ def import_file(registry: Registry, path: Path, *, progress: Callable[[int], Non
             batch = []
             for item in parse_failures(parser().parse(path)):
                 counts.read += 1
-                if isinstance(item, registry.record_error):
+                if isinstance(item, RecordError):
                     reason, field = item.reason, item.field
                 else:
                     reason, field = registry.check(item), None

@@ -18,7 +18,7 @@ from ipoffice.entities.services import MatchRequest, match_entities
 from ipoffice.regions.models import Region
 from ipoffice.regions.services import resolve_addresses
 
-from .importers.base import ParsedPatent, RecordError, detect_parser
+from .importers.base import ParsedPatent, detect_parser
 from .models import Citation, Classification, ImportManifest, LegalEvent, Party, Patent
 from .numbers import normalise_ipc
 from .search import index_patents
@@ -312,7 +312,7 @@ def _merge_publication(patent: Patent, values: dict) -> dict:
 
 
 REGISTRY = Registry(name="patents", manifest_model=ImportManifest, detect_parser=detect_parser,
-                    record_error=RecordError, formats="a supported patent format",
+                    formats="a supported patent format",
                     check=_check, write_batch=_write_batch, resolver=EntityResolver, batch=BATCH)
 
 

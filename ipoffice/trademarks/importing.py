@@ -21,7 +21,7 @@ from ipoffice.regions.services import resolve_addresses
 
 from . import classification
 from .clocks import term_of
-from .importers.base import ParsedMark, RecordError, detect_parser
+from .importers.base import ParsedMark, detect_parser
 from .models import ImportManifest, Trademark, TrademarkEvent, TrademarkGoods, TrademarkParty
 
 BATCH = 500
@@ -203,7 +203,7 @@ def _write_batch(batch: list[ParsedMark], counts: Counts, source: str, fmt: str,
 
 
 REGISTRY = Registry(name="trademarks", manifest_model=ImportManifest, detect_parser=detect_parser,
-                    record_error=RecordError, formats="ST.66, ST.96, EUIPO JSON or a Chinese register extract",
+                    formats="ST.66, ST.96, EUIPO JSON or a Chinese register extract",
                     check=_check, write_batch=_write_batch, resolver=PartyResolver, batch=BATCH)
 
 

@@ -7,13 +7,10 @@ the file). Parsers stream (lxml ``iterparse`` or line by line) and never load a 
 They are registered with :func:`register` and found by :func:`detect_parser`.
 """
 
-from abc import ABC, abstractmethod
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from pathlib import Path
 
-HEAD_BYTES = 65536
+from ipoffice.core.importing import HEAD_BYTES, Parser, Parsers, RecordError  # noqa: F401  (the parsers' interface)
 
 
 @dataclass
@@ -85,49 +82,5 @@ class ParsedPatent:
         return asdict(self)
 
 
-@dataclass
-class RecordError:
-    """A record the parser could not read: where it is and why."""
-
-    record: str
-    reason: str
-    field: str | None = None
-
-
-class Parser(ABC):
-    format: str = ""
-    description: str = ""
-
-    @classmethod
-    @abstractmethod
-    def detect(cls, head: bytes, name: str) -> bool:
-        """Whether a file starting with ``head`` (and called ``name``) is in this parser's format."""
-
-    @abstractmethod
-    def parse(self, path: Path) -> Iterator[ParsedPatent | RecordError]:
-        """Every record of the file, in order, streamed."""
-
-
-_PARSERS: list[type[Parser]] = []
-
-
-def register(parser: type[Parser]) -> type[Parser]:
-    if parser not in _PARSERS:
-        _PARSERS.append(parser)
-    return parser
-
-
-def parsers() -> list[type[Parser]]:
-    from . import formats  # noqa: F401  (imports every parser module, which registers itself)
-
-    return list(_PARSERS)
-
-
-def detect_parser(path: Path) -> type[Parser] | None:
-    """The parser whose ``detect`` accepts the file's first bytes (the first that does)."""
-    with Path(path).open("rb") as fh:
-        head = fh.read(HEAD_BYTES)
-    for parser in parsers():
-        if parser.detect(head, Path(path).name):
-            return parser
-    return None
+_PARSERS = Parsers(f"{__package__}.formats")
+register, parsers, detect_parser = _PARSERS.register, _PARSERS.all, _PARSERS.detect
