@@ -2,6 +2,8 @@
 
 from datetime import date
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -33,6 +35,14 @@ class FilingsViewSet(viewsets.ViewSet):
 
     permission_classes = [permissions.AllowAny]
 
+    @extend_schema(parameters=[
+        OpenApiParameter("by", OpenApiTypes.STR, enum=list(filings.GROUPINGS), description="grouping (default city)"),
+        OpenApiParameter("from", OpenApiTypes.STR, description="first month, YYYY-MM (default: 12 months back)"),
+        OpenApiParameter("to", OpenApiTypes.STR, description="last month, YYYY-MM (default: last month)"),
+        OpenApiParameter("region", OpenApiTypes.STR, description="division code of a city or district"),
+        OpenApiParameter("office", OpenApiTypes.STR, description="office code (default CN)"),
+        OpenApiParameter("limit", OpenApiTypes.INT, description="groups shown, 1–500 (default 20)"),
+    ], responses=OpenApiTypes.OBJECT)
     def list(self, request):
         data = request.query_params.dict()
         if "from" in data:
@@ -57,7 +67,7 @@ class SignalSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "key", "subject", "period", "score", "region", "status", "review_note",
                   "reviewed_by", "reviewed_at", "detected_at", "patents"]
 
-    def get_patents(self, signal):
+    def get_patents(self, signal) -> list[int]:
         return [p.pk for p in signal.patents.all()]
 
 

@@ -116,6 +116,8 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Upda
     filterset_class = AlertFilterSet
     ordering_fields = ["date", "created_at"]
 
+    queryset = Alert.objects.none()  # for the schema; requests get their own alerts
+
     def get_queryset(self):
         return Alert.objects.filter(watch_list__owner=self.request.user).select_related("patent")
 

@@ -4,6 +4,7 @@
 Reading follows the pages (public projects for all, every project for analysts and officers); changing a project
 needs its owner or ``navigation.change_project``, taking a snapshot its owner or ``navigation.manage_projects``."""
 
+from django.core.validators import slug_re
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -283,6 +284,14 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         return self.get_paginated_response(PatentSerializer(page, many=True).data)
 
 
+def project_param(request) -> str:
+    """The ``?project=`` slug, or "" when absent; a 400 for anything a slug cannot be (PostgreSQL refuses some)."""
+    slug = request.query_params.get("project", "")
+    if slug and not slug_re.fullmatch(slug):
+        raise exceptions.ValidationError({"project": _("A project key holds letters, digits, - and _ only.")})
+    return slug
+
+
 class ProjectPartViewSet(viewsets.ModelViewSet):
     """Shared by nodes and effects: filtered by ``?project=<slug>``, changed by those who may change the project."""
 
@@ -293,7 +302,7 @@ class ProjectPartViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         model = self.get_serializer_class().Meta.model
         parts = model.objects.filter(project__in=visible_projects(self.request.user)).select_related("project")
-        slug = self.request.query_params.get("project")
+        slug = project_param(self.request)
         return parts.filter(project__slug=slug) if slug else parts
 
     @extend_schema(parameters=[OpenApiParameter("project", OpenApiTypes.STR, description="project slug")])
@@ -347,7 +356,7 @@ class SnapshotViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         snapshots = Snapshot.objects.filter(project__in=visible_projects(self.request.user))
-        slug = self.request.query_params.get("project")
+        slug = project_param(self.request)
         snapshots = snapshots.filter(project__slug=slug) if slug else snapshots
         return snapshots.select_related("project", "query").defer("data").order_by("-taken_at", "-pk")
 

@@ -162,3 +162,10 @@ def test_generated_requests_never_get_a_server_error(snapshot, analyst):
                     pass
     assert seen >= 15
     assert not failures, "server errors:\n" + "\n".join(sorted(set(failures))[:20])
+
+
+def test_a_project_filter_that_cannot_be_a_key_is_a_400(api, snapshot):
+    for endpoint in ("nodes", "effects", "snapshots"):
+        assert api.get(f"/api/navigation/{endpoint}/", {"project": snapshot.project.slug}).status_code == 200
+        bad = api.get(f"/api/navigation/{endpoint}/", {"project": "bad\x00key"}, HTTP_ACCEPT_LANGUAGE="en")
+        assert bad.status_code == 400 and "project" in bad.json()

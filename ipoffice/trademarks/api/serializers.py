@@ -1,9 +1,11 @@
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from ..models import GoodsItem, SimilarGroup, Trademark, TrademarkEvent, TrademarkGoods, TrademarkParty
 from ..services import MAX_QUERY
 
 
+@extend_schema_serializer(component_name="TrademarkParty")  # "Party" is the patents' party
 class PartySerializer(serializers.ModelSerializer):
     entity = serializers.PrimaryKeyRelatedField(read_only=True)
 
