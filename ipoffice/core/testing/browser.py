@@ -237,12 +237,16 @@ def click_and_wait(driver, element, url_check, message: str) -> None:
 
 
 def is_stale(element) -> bool:
-    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 
     try:
         element.tag_name  # noqa: B018 - any access raises once the page is gone
     except StaleElementReferenceException:
         return True
+    except WebDriverException as error:  # Chromium, caught between two documents, may say it this way instead
+        if "does not belong to the document" in str(error):
+            return True
+        raise
     return False
 
 
