@@ -38,26 +38,24 @@ class Players:
 
     def add(self, index: int, year: int | None, pairs: list[tuple[str, str]], rules: Rules, labels: dict):
         """Add a record's players, given as (key, label): one named twice counts once, with both shares."""
-        if len(pairs) == 1:  # the usual case: under every rule a lone player has the whole patent
-            name, label = pairs[0]
-            self.weighted.append([(name, 1.0)])
-            self.every.append((name,))
+        for name, label in pairs:
             if name not in labels:
                 labels[name] = label
-            self.holders[name].append(index)
-            self.by_year[year][name] += 1.0
+        names = [name for name, _label in pairs]
+        distinct = tuple(dict.fromkeys(names)) if len(names) > 1 else tuple(names)
+        if len(distinct) == len(names) and (len(names) == 1 or rules.applicants == "whole"):
+            weighted = [(name, 1.0) for name in names]  # the usual cases: no arithmetic needed
         else:
             weights: dict[str, float] = {}
-            for name, weight in shares([name for name, _label in pairs], rules):
+            for name, weight in shares(names, rules):
                 weights[name] = weights.get(name, 0.0) + weight
-            for name, label in pairs:
-                labels.setdefault(name, label)
-            self.weighted.append(list(weights.items()))
-            self.every.append(tuple(dict.fromkeys(name for name, _label in pairs)))
-            in_year = self.by_year[year]
-            for name, weight in weights.items():
-                self.holders[name].append(index)
-                in_year[name] += weight
+            weighted = list(weights.items())
+        self.weighted.append(weighted)
+        self.every.append(distinct)
+        holders, in_year = self.holders, self.by_year[year]
+        for name, weight in weighted:
+            holders[name].append(index)
+            in_year[name] += weight
 
 
 @dataclass
