@@ -25,6 +25,7 @@ import subprocess
 import sys
 import time
 from datetime import date, timedelta
+from itertools import accumulate
 from pathlib import Path
 
 from benchdb import ROOT, open_database
@@ -90,21 +91,22 @@ class Corpus:
                 subclasses.remove(popular)
                 subclasses.insert(0, popular)
         self.subclasses = subclasses
-        self.sub_weights = [1 / (i + 1) ** 0.9 for i in range(len(subclasses))]
+        # cumulative weights, computed once: given plain weights, choices() adds them up again on every call
+        self.sub_weights = list(accumulate(1 / (i + 1) ** 0.9 for i in range(len(subclasses))))
         districts = list(Region.objects.filter(level=3, code__startswith="44").values_list("pk", "code", "name"))
         self.districts = districts or [(None, "", "")]
-        self.district_weights = [CITY_WEIGHTS.get(code[:4], 1) for _pk, code, _n in self.districts]
+        self.district_weights = list(accumulate(CITY_WEIGHTS.get(code[:4], 1) for _pk, code, _n in self.districts))
         cities = dict(Region.objects.filter(level=2, code__startswith="44").values_list("code", "name"))
         self.applicants = []
         names = set()
         while len(names) < 20000:
-            pk, code, _name = rng.choices(self.districts, self.district_weights)[0]
+            pk, code, _name = rng.choices(self.districts, cum_weights=self.district_weights)[0]
             city = cities.get(code[:4] + "00", "广州市")
             name = city + "".join(rng.sample(TRADE, 2)) + rng.choice(INDUSTRY) + rng.choice(LEGAL)
             if name not in names:
                 names.add(name)
                 self.applicants.append((name, pk))
-        self.applicant_weights = [1 / (i + 1) ** 1.1 for i in range(len(self.applicants))]
+        self.applicant_weights = list(accumulate(1 / (i + 1) ** 1.1 for i in range(len(self.applicants))))
         people = set()
         while len(people) < 20000:  # of about 35,000 possible
             people.add(rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2)))))
@@ -114,7 +116,7 @@ class Corpus:
     def patent(self, n: int):
         """(patent fields, [(role, name, region)], [(scheme, symbol)]) of the n-th generated patent."""
         rng = self.rng
-        sub = rng.choices(self.subclasses, self.sub_weights)[0]
+        sub = rng.choices(self.subclasses, cum_weights=self.sub_weights)[0]
         groups = self.ipc[sub]
         picks = [rng.choice(groups) for _ in range(6)]
         year = rng.choices(range(2010, 2025), [15, 20, 23, 26, 28, 36, 51, 63, 79, 81, 97, 98, 87, 80, 78])[0]
@@ -141,7 +143,7 @@ class Corpus:
         application_number = f"{year}{type_digit}{serial:07d}"
         status = rng.choice(STATUS)
         granted = status in ("granted", "lapsed", "invalidated")
-        applicants = rng.choices(self.applicants, self.applicant_weights, k=rng.choice((1, 1, 1, 2)))
+        applicants = rng.choices(self.applicants, cum_weights=self.applicant_weights, k=rng.choice((1, 1, 1, 2)))
         parties = [("applicant", name, region) for name, region in dict.fromkeys(applicants)]
         parties += [("inventor", name, None) for name in dict.fromkeys(rng.choices(self.people, k=rng.randint(1, 3)))]
         if rng.random() < 0.7:
