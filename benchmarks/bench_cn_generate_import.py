@@ -1,7 +1,7 @@
 """Time the CN patent generator and the import of what it writes, for N records.
 
 Run:
-    python benchmarks/bench_cn_generate_import.py [--sizes 10000 100000] [--import-format csv]
+    python benchmarks/bench_cn_generate_import.py [--sizes 10000 100000] [--import-format csv] [--generate csv]
         SQLite (the default): a fresh database file per size under --dir (default /tmp/ipoffice-bench-cn)
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ipoffice_bench_cn python benchmarks/bench_cn_generate_import.py
         PostgreSQL: a fresh database per size, DATABASE_URL's name with the size appended (dropped first)
@@ -22,6 +22,8 @@ from pathlib import Path
 
 from benchdb import open_database
 
+FORMATS = ("csv", "xlsx", "xml")
+
 
 def timed(fn):
     wall, cpu = time.perf_counter(), time.process_time()
@@ -33,7 +35,7 @@ def rate(count: int, wall: float, cpu: float) -> str:
     return f"{count / wall:>8,.0f}/s wall {count / cpu:>8,.0f}/s CPU ({wall:6.1f} s)"
 
 
-def run_one(size: int, seed: int, import_format: str, out: Path) -> None:
+def run_one(size: int, seed: int, import_format: str, formats: list[str], out: Path) -> None:
     from django.core.management import call_command
     from django.db import connection
 
@@ -50,7 +52,7 @@ def run_one(size: int, seed: int, import_format: str, out: Path) -> None:
           f"districts: {reference.region_source})")
     shutil.rmtree(out, ignore_errors=True)
     paths = {}
-    for fmt in ("csv", "xlsx", "xml"):
+    for fmt in dict.fromkeys([*formats, import_format]):
         summary, wall, cpu = timed(lambda fmt=fmt: generator.generate(
             out / fmt, size, seed, formats=[fmt], per_file=10000, reference=reference))
         paths[fmt] = summary.paths[fmt]
@@ -68,18 +70,20 @@ def run_one(size: int, seed: int, import_format: str, out: Path) -> None:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10000, 100000])
-    parser.add_argument("--import-format", choices=["csv", "xlsx", "xml"], default="csv")
+    parser.add_argument("--import-format", choices=FORMATS, default="csv")
+    parser.add_argument("--generate", choices=FORMATS, nargs="+", default=list(FORMATS),
+                        help="formats to generate (and time); the import format always is")
     parser.add_argument("--seed", type=int, default=2016)
     parser.add_argument("--dir", type=Path, default=Path("/tmp/ipoffice-bench-cn"))
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         open_database("cn", args.one, args.dir, fresh=True)
-        run_one(args.one, args.seed, args.import_format, args.dir / f"files-{args.one}")
+        run_one(args.one, args.seed, args.import_format, args.generate, args.dir / f"files-{args.one}")
         return
     for size in args.sizes:  # one process per size: Django reads its settings once per process
         subprocess.run([sys.executable, __file__, "--one", str(size), "--seed", str(args.seed), "--import-format",
-                        args.import_format, "--dir", str(args.dir)], check=True)
+                        args.import_format, "--generate", *args.generate, "--dir", str(args.dir)], check=True)
 
 
 if __name__ == "__main__":
