@@ -27,6 +27,7 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
@@ -47,6 +48,15 @@ SORTS = ("relevance", "date", "-date")
 TEXT_FIELDS = ("title", "abstract", "claims")
 NAME_FIELDS = ("applicant", "inventor", "agency", "agent")
 _LIMITS = {"title": 500, "abstract": 3000, "claims": 6000}
+#: What the page, the families and the facets read of a hit.
+HIT_COLUMNS = "p.id, p.application_date, p.family_id, p.office, p.patent_type, p.legal_status, p.region_id"
+#: (sort, ranked) → the order of the hits (``_small_search``'s columns; ``_large_page`` sorts the same way).
+_ORDERS = {
+    ("relevance", True): "COALESCE(score, 0) DESC, (application_date IS NULL), application_date DESC, id DESC",
+    ("relevance", False): "(application_date IS NULL), application_date DESC, id DESC",
+    ("-date", False): "(application_date IS NULL), application_date DESC, id DESC",
+    ("date", False): "(application_date IS NULL), application_date, id",
+}
 _DATE_COLUMNS = {"year": "application_date", "ad": "application_date", "pd": "publication_date",
                  "gd": "grant_date", "prd": "priority_date"}
 
@@ -425,44 +435,89 @@ class SqlBackend(SearchBackend):
         node = _with_filters(query_ast, filters)
         compiler = _Compiler(self)
         where = compiler.compile(node)
-        ranked = sort == "relevance" and bool(compiler.rank)
-        if ranked:
-            order = "COALESCE(score, 0) DESC, (application_date IS NULL), application_date DESC, id DESC"
-        elif sort == "date":
-            order = "(application_date IS NULL), application_date, id"
-        else:
-            order = "(application_date IS NULL), application_date DESC, id DESC"
+        rank = compiler.rank if sort == "relevance" and compiler.rank else None  # (date sorts: no score)
         wanted = () if not facets else FACETS if facets is True else tuple(f for f in facets if f in FACETS)
         with connection.cursor() as cursor:
-            materialize = bool(wanted) and self.can_materialize(cursor)
-            if materialize:  # one evaluation of the query for the page and the facets
-                select, params = self._hits_select(where, compiler.rank if ranked else None)
-                cursor.execute(f"DROP TABLE IF EXISTS {self.temp_schema}.search_hits")
-                cursor.execute(f"CREATE TEMP TABLE search_hits AS {select}", params)
-                hits_sql, hits_params = self._hits_cte(None, None, one_per_family)
+            total = None if one_per_family else self._count(cursor, where)
+            if total is not None and total > FACET_EXACT_MAX:
+                rows = self._large_page(cursor, where, rank, sort, (page - 1) * page_size, page_size)
+                facet_counts = self._sampled_facets(cursor, where, wanted, total)
             else:
-                hits_sql, hits_params = self._hits_cte(where, compiler.rank if ranked else None, one_per_family)
-            try:
-                cursor.execute(f"{hits_sql} SELECT id, score, COUNT(*) OVER () FROM result ORDER BY {order} "
-                               f"LIMIT %s OFFSET %s", [*hits_params, page_size, (page - 1) * page_size])
-                rows = cursor.fetchall()
-                if rows:
-                    total = rows[0][2]
-                else:
-                    cursor.execute(f"{hits_sql} SELECT COUNT(*) FROM result", hits_params)
-                    total = cursor.fetchone()[0]
-                facet_counts = {name: [] for name in wanted}
-                step = -(-total // FACET_SAMPLE) if total > FACET_EXACT_MAX else 1
-                if wanted and total:
-                    if not materialize:
-                        hits_sql, hits_params = self._hits_cte(where, None, one_per_family)
-                    facet_counts = self._facets(hits_sql, hits_params, wanted, cursor, step, total)
-            finally:
-                if materialize:
-                    cursor.execute(f"DROP TABLE IF EXISTS {self.temp_schema}.search_hits")
+                total, rows, facet_counts = self._small_search(cursor, where, rank, sort, wanted, page, page_size,
+                                                               one_per_family)
         hits = [SearchHit(id=row[0], score=float(row[1] or 0)) for row in rows]
         return SearchResult(total=total, hits=hits, facets=facet_counts, page=page, page_size=page_size,
-                            facets_estimated=bool(wanted) and step > 1)
+                            facets_estimated=bool(wanted) and total > FACET_EXACT_MAX)
+
+    def _count(self, cursor, where: _Sql) -> int:
+        """The number of hits, in the cheapest form the backend has (no score, no columns)."""
+        cursor.execute(f"SELECT COUNT(*) FROM {self.patent_table} p {self.base_joins() if where.uses_fts else ''} "
+                       f"WHERE {where.sql}", where.params)
+        return cursor.fetchone()[0]
+
+    def _small_search(self, cursor, where, rank, sort, wanted, page, page_size, one_per_family):
+        """(total, page rows, facets) when every hit is read: the hits are kept in a temporary table for the page
+        and the facets (one evaluation of the query), or evaluated twice where no table can be made."""
+        materialize = bool(wanted) and self.can_materialize(cursor)
+        if materialize:
+            select, params = self._hits_select(where, rank)
+            cursor.execute(f"DROP TABLE IF EXISTS {self.temp_schema}.search_hits")
+            cursor.execute(f"CREATE TEMP TABLE search_hits AS {select}", params)
+            hits_sql, hits_params = self._hits_cte(None, None, one_per_family)
+        else:
+            hits_sql, hits_params = self._hits_cte(where, rank, one_per_family)
+        try:
+            cursor.execute(f"{hits_sql} SELECT id, score, COUNT(*) OVER () FROM result "
+                           f"ORDER BY {_ORDERS[sort, bool(rank)]} LIMIT %s OFFSET %s",
+                           [*hits_params, page_size, (page - 1) * page_size])
+            rows = cursor.fetchall()
+            if rows:
+                total = rows[0][2]
+            else:
+                cursor.execute(f"{hits_sql} SELECT COUNT(*) FROM result", hits_params)
+                total = cursor.fetchone()[0]
+            facet_counts = {name: [] for name in wanted}
+            if wanted and total:
+                if not materialize:
+                    hits_sql, hits_params = self._hits_cte(where, None, one_per_family)
+                if total > FACET_EXACT_MAX:  # (one hit per family: the families are known only now)
+                    hits_sql = hits_sql.replace(", result AS (", ", full_result AS (", 1) + \
+                        f", result AS (SELECT * FROM full_result WHERE id %% {-(-total // FACET_SAMPLE)} = 0)"
+                facet_counts = self._facets(hits_sql, hits_params, wanted, cursor, total)
+        finally:
+            if materialize:
+                cursor.execute(f"DROP TABLE IF EXISTS {self.temp_schema}.search_hits")
+        return total, rows, facet_counts
+
+    def _large_page(self, cursor, where, rank, sort, offset, size) -> list[tuple]:
+        """One page of many hits without reading every hit's row: by relevance, the best scores first (only the
+        scores are computed for every hit), then their order by score, date and id, as :func:`_small_search`
+        gives it; by date, the patent table in date order."""
+        if not rank:
+            cursor.execute(f"SELECT id, 0 FROM (SELECT p.id, p.application_date FROM {self.patent_table} p "
+                           f"{self.base_joins() if where.uses_fts else ''} WHERE {where.sql}) h "
+                           f"ORDER BY {_ORDERS[sort, False]} LIMIT %s OFFSET %s", [*where.params, size, offset])
+            return cursor.fetchall()
+        scores, params = self._scores_select(where, rank)
+        wanted = offset + size
+        cursor.execute(f"SELECT id, score FROM ({scores}) s ORDER BY score DESC LIMIT %s", [*params, wanted + 1])
+        best = cursor.fetchall()
+        if len(best) > wanted and best[wanted][1] == best[wanted - 1][1]:  # a tie runs over the page's end
+            cursor.execute(f"SELECT id, score FROM ({scores}) s WHERE score >= %s", [*params, best[wanted - 1][1]])
+            best = cursor.fetchall()
+        dates = dict(Patent.objects.filter(pk__in=[row[0] for row in best]).values_list("pk", "application_date"))
+        best.sort(key=lambda row: -row[0])  # stable sorts, last key first: id, newest filing (none last), score
+        best.sort(key=lambda row: (dates.get(row[0]) is not None, dates.get(row[0]) or date.min), reverse=True)
+        best.sort(key=lambda row: -(row[1] or 0))
+        return best[offset:wanted]
+
+    def _sampled_facets(self, cursor, where, wanted, total) -> dict[str, list[FacetValue]]:
+        """Facets of many hits, counted on every k-th patent id of them (an even sample of about
+        ``FACET_SAMPLE``: ids follow the order of import, not of any facet), scaled to ``total``."""
+        if not wanted:
+            return {}
+        select, params = self._hits_select(where, None, sample=-(-total // FACET_SAMPLE))
+        return self._facets(f"WITH result AS MATERIALIZED ({select})", params, wanted, cursor, total)
 
     def matching_ids(self, query_ast, filters=None) -> list[int]:
         where = _Compiler(self).compile(_with_filters(query_ast, filters))
@@ -472,15 +527,24 @@ class SqlBackend(SearchBackend):
             cursor.execute(sql, where.params)
             return [row[0] for row in cursor.fetchall()]
 
-    def _hits_select(self, where: _Sql, rank) -> tuple[str, list]:
+    def _hits_select(self, where: _Sql, rank, sample: int = 1) -> tuple[str, list]:
+        """The hits with what the page, the families and the facets read of them (and the score, by relevance);
+        with ``sample`` > 1 only those whose id is a multiple of it."""
         if rank:
             score, joins, select_params, join_params = self.score_sql(rank)
         else:
             score, joins, select_params, join_params = "0", "", [], []
-        sql = (f"SELECT p.id, p.application_date, p.family_id, p.office, p.patent_type, p.legal_status, "
-               f"p.region_id, {score} AS score FROM {self.patent_table} p "
+        sampled = f" AND p.id %% {int(sample)} = 0" if sample > 1 else ""  # (%% is the drivers' escape of %)
+        sql = (f"SELECT {HIT_COLUMNS}, {score} AS score FROM {self.patent_table} p "
                f"{self.base_joins() if where.uses_fts else ''} {joins} "
-               f"WHERE {where.sql}")
+               f"WHERE ({where.sql}){sampled}")
+        return sql, [*select_params, *join_params, *where.params]
+
+    def _scores_select(self, where: _Sql, rank) -> tuple[str, list]:
+        """``SELECT id, score`` of every hit: what :func:`_large_page` ranks."""
+        score, joins, select_params, join_params = self.score_sql(rank)
+        sql = (f"SELECT p.id AS id, {score} AS score FROM {self.patent_table} p "
+               f"{self.base_joins() if where.uses_fts else ''} {joins} WHERE {where.sql}")
         return sql, [*select_params, *join_params, *where.params]
 
     def _hits_cte(self, where: _Sql | None, rank, one_per_family: bool) -> tuple[str, list]:
@@ -499,14 +563,10 @@ class SqlBackend(SearchBackend):
             sql += ", result AS (SELECT * FROM hits)"
         return sql, params
 
-    def _facets(self, cte: str, params: list, wanted, cursor, step: int = 1,
-                total: int = 0) -> dict[str, list[FacetValue]]:
-        """Counts of every wanted facet over ``result``; with ``step`` > 1 over the hits whose id is a multiple
-        of it (an even sample: ids follow the order of import, not of any facet), scaled to ``total``."""
-        if step > 1:  # (%% is the drivers' escape of %)
-            cte = cte.replace(", result AS (", ", full_result AS (", 1) + \
-                f", result AS (SELECT * FROM full_result WHERE id %% {int(step)} = 0)"
-            wanted = (*wanted, "_sample")
+    def _facets(self, cte: str, params: list, wanted, cursor, total: int) -> dict[str, list[FacetValue]]:
+        """Counts of every wanted facet over ``result``; when ``result`` holds fewer than ``total`` hits (a
+        sample of them), the counts are scaled to ``total``."""
+        wanted = (*wanted, "_sample")
         applicant = "CASE WHEN a.entity_id IS NOT NULL THEN 'e' || a.entity_id ELSE 'n:' || a.name END"
         arms = {
             "year": f"SELECT 'year', {self.year_sql}, COUNT(*) FROM result h GROUP BY 2",
@@ -527,12 +587,11 @@ class SqlBackend(SearchBackend):
         found = {name: [] for name in wanted}
         for name, value, count in cursor.fetchall():
             found[name].append(FacetValue(value=value, count=count))
-        sample = found.pop("_sample", None)
-        if sample is not None:
-            size = sample[0].count
+        size = found.pop("_sample")[0].count
+        if 0 < size < total:
             for values in found.values():
                 for v in values:
-                    v.count = max(1, round(v.count * total / size)) if size else 0
+                    v.count = max(1, round(v.count * total / size))
         for name, values in found.items():
             if name == "year":
                 values.sort(key=lambda v: v.value or "", reverse=True)
@@ -632,26 +691,52 @@ class SqliteFtsBackend(SqlBackend):
     def fts_condition(self, target, expr):
         return f"p.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)", [expr]
 
-    def _hits_select(self, where, rank):
-        """With a relevance order and one full-text condition ANDed with the rest (the usual query), the FTS
-        table leads the join and gives the score: the index is read once."""
+    def _driven(self, where: _Sql) -> tuple[str, list[_Sql]] | None:
+        """(MATCH expression, the other conditions) when the condition is one full-text expression ANDed with
+        the rest (the usual query): then the FTS table leads the join, and the index is read once."""
         top = where.top
         parts = [top] if isinstance(top, _Fts) else list(top.parts or []) if isinstance(top, _Sql) else []
         driving = [p for p in parts if isinstance(p, _Fts) and not p.negated]
-        if not rank or len(driving) != 1:
-            return super()._hits_select(where, rank)
-        rest = [_Compiler(self).as_sql(p) for p in parts if p is not driving[0]]
-        weights = ", ".join(str(w) for w in FTS_WEIGHTS)
-        conditions = " AND ".join([f"{FTS_TABLE} MATCH %s", *(f"({r.sql})" for r in rest)])
-        sql = (f"SELECT p.id, p.application_date, p.family_id, p.office, p.patent_type, p.legal_status, "
-               f"p.region_id, -bm25({FTS_TABLE}, {weights}) AS score FROM {FTS_TABLE} "
-               f"JOIN {self.patent_table} p ON p.id = {FTS_TABLE}.rowid WHERE {conditions}")
-        return sql, [driving[0].expr, *(param for r in rest for param in r.params)]
+        if len(driving) != 1:
+            return None
+        return driving[0].expr, [_Compiler(self).as_sql(p) for p in parts if p is not driving[0]]
+
+    def _driven_select(self, columns: str, driven, sample: int = 1) -> tuple[str, list]:
+        """``SELECT columns`` over the FTS table, joined to the patents (``p``) only when a column or a condition
+        reads them."""
+        expr, rest = driven
+        conditions = [f"{FTS_TABLE} MATCH %s", *(f"({r.sql})" for r in rest)]
+        if sample > 1:
+            conditions.append(f"{FTS_TABLE}.rowid %% {int(sample)} = 0")
+        join = f" JOIN {self.patent_table} p ON p.id = {FTS_TABLE}.rowid" if rest or "p." in columns else ""
+        return (f"SELECT {columns} FROM {FTS_TABLE}{join} WHERE {' AND '.join(conditions)}",
+                [expr, *(param for r in rest for param in r.params)])
+
+    def _bm25(self) -> str:
+        return f"-bm25({FTS_TABLE}, {', '.join(str(w) for w in FTS_WEIGHTS)})"
+
+    def _count(self, cursor, where):
+        driven = self._driven(where)
+        if driven is None:
+            return super()._count(cursor, where)
+        cursor.execute(*self._driven_select("COUNT(*)", driven))
+        return cursor.fetchone()[0]
+
+    def _hits_select(self, where, rank, sample=1):
+        driven = self._driven(where)
+        if driven is None or not (rank or sample > 1):
+            return super()._hits_select(where, rank, sample)
+        return self._driven_select(f"{HIT_COLUMNS}, {self._bm25() if rank else 0} AS score", driven, sample)
+
+    def _scores_select(self, where, rank):
+        driven = self._driven(where)
+        if driven is None:
+            return super()._scores_select(where, rank)
+        return self._driven_select(f"{FTS_TABLE}.rowid AS id, {self._bm25()} AS score", driven)
 
     def score_sql(self, rank):
         expr = self.fts_or(rank["fts"])
-        weights = ", ".join(str(w) for w in FTS_WEIGHTS)
-        joins = (f"LEFT JOIN (SELECT rowid AS pid, -bm25({FTS_TABLE}, {weights}) AS score FROM {FTS_TABLE} "
+        joins = (f"LEFT JOIN (SELECT rowid AS pid, {self._bm25()} AS score FROM {FTS_TABLE} "
                  f"WHERE {FTS_TABLE} MATCH %s) sc ON sc.pid = p.id")
         return "sc.score", joins, [], [expr]
 

@@ -469,6 +469,30 @@ class TestSearch:
             {k: max(1, round(n * 6 / len(sampled))) for k, n in types.items()}
         assert result_as_dict(estimated)["facets_estimated"] is True
 
+    def test_many_hits_give_the_same_pages_as_reading_every_hit(self, monkeypatch):
+        """Over FACET_EXACT_MAX hits the page comes from the best scores alone (or the date order) and the total
+        from a count: the same hits in the same order as when every hit is read, ties on score included."""
+        from ipoffice.patents.search import backends
+
+        for day in (1, 3, 2):  # three copies of one patent: equal scores, told apart by date, then id
+            spec = dict(CORPUS["pack_cooling"], application_number=f"20231000000{day}7",
+                        application_date=date(2023, 1, day))
+            copy = _create(f"copy{day}", spec)
+            self.keys[copy.pk] = f"copy{day}"
+            index_patents([copy.pk])
+        queries = ["电池", "title:电池", "散热 AND city:4403", "电池 OR 无人机", "电池 NOT 钠", "", "ipc:H01M*"]
+        pages = [(1, 2), (2, 2), (3, 2), (1, 100), (2, 3)]
+
+        def answers():
+            return [(r.total, [(self.keys[h.id], round(h.score, 6)) for h in r.hits])
+                    for text in queries for sort in ("relevance", "date", "-date") for page, size in pages
+                    for r in [search_patents(text, sort=sort, page=page, page_size=size, facets=False)]]
+
+        every_hit = answers()
+        assert search_patents("散热").hits[0].score == search_patents("散热").hits[1].score  # a tie to break
+        monkeypatch.setattr(backends, "FACET_EXACT_MAX", 1)
+        assert answers() == every_hit
+
     def test_facets_one_per_family(self):
         result = search_patents("ipc:H01M10/0525", one_per_family=True)
         assert {v.value: v.count for v in result.facets["year"]} == {"2019": 1}
