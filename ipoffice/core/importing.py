@@ -5,6 +5,7 @@ import json
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, fields, is_dataclass
+from functools import cache
 from importlib import import_module
 from pathlib import Path
 
@@ -24,11 +25,22 @@ class Counts:
     rejected: int = 0
 
 
+@cache
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    """The field names of a dataclass (None for any other type), looked up once per class: hashing needs them
+    for every party, citation and event, and ``dataclasses.fields`` is slow."""
+    return tuple(f.name for f in fields(cls)) if is_dataclass(cls) else None
+
+
 def _json_default(value):
     """Nested dataclasses as their fields (what ``dataclasses.asdict`` gives), anything else as ``str``."""
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: getattr(value, f.name) for f in fields(value)}
-    return str(value)
+    names = _field_names(type(value))
+    if names is None:
+        return str(value)
+    return {name: getattr(value, name) for name in names}
+
+
+_HASH_JSON = json.JSONEncoder(sort_keys=True, default=_json_default, ensure_ascii=False)
 
 
 def record_hash(record) -> str:
@@ -37,13 +49,13 @@ def record_hash(record) -> str:
     The JSON is that of ``record.as_dict()`` (``dataclasses.asdict``), written without its deep copy: the
     encoder turns nested dataclasses into their fields itself. The digests are the same as before, so files
     imported earlier still re-import unchanged."""
-    if is_dataclass(record):
-        data = {f.name: getattr(record, f.name) for f in fields(record)}
+    names = _field_names(type(record))
+    if names is not None:
+        data = {name: getattr(record, name) for name in names}
     else:
         data = record.as_dict()
     data.pop("record", None)
-    return hashlib.sha256(json.dumps(data, sort_keys=True, default=_json_default, ensure_ascii=False)
-                          .encode()).hexdigest()
+    return hashlib.sha256(_HASH_JSON.encode(data).encode()).hexdigest()
 
 
 def file_sha256(path: Path) -> str:
