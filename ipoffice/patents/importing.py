@@ -10,7 +10,7 @@ rejected with its reason while the others are imported.
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from ipoffice.core.importing import Counts, Registry, expand_paths, record_hash
 from ipoffice.core.importing import import_file as run_import
@@ -141,11 +141,13 @@ def _converters(fields) -> list:
 def _prepared(rows, converters) -> list:
     if not converters:
         return rows
+    db = connections[DEFAULT_DB_ALIAS]  # the connection itself: every attribute read through the proxy costs
+    converters = [(i, f.get_db_prep_save) for i, f in converters]
     prepared = []
     for row in rows:
         row = list(row)
-        for i, f in converters:
-            row[i] = f.get_db_prep_save(row[i], connection)
+        for i, convert in converters:
+            row[i] = convert(row[i], db)
         prepared.append(row)
     return prepared
 
@@ -288,14 +290,18 @@ def _write(batch: list[ParsedPatent], counts: Counts, source: str, fmt: str, res
             bucket.extend(items)
         firsts.append((patent, next((p for p in parts[0] if p.role == Party.Role.APPLICANT), None)))
     resolver.resolve(rows[0])
-    moved: dict[int | None, list[int]] = {}  # region → patents whose first applicant is there (one UPDATE each)
+    moved: dict[int | None, list[int]] = {}  # region → patents whose first applicant is there
     for patent, first in firsts:
         region_id = first.region_id if first else None
         if region_id != patent.region_id:
             patent.region_id = region_id
             moved.setdefault(region_id, []).append(patent.pk)
-    for region_id, ids in moved.items():
-        Patent.objects.filter(pk__in=ids).update(region_id=region_id)
+    if moved:  # one executemany, not an ORM UPDATE per region (same order: a patent twice ends the same)
+        opts, quote = Patent._meta, connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.executemany(f"UPDATE {quote(opts.db_table)} SET {quote(opts.get_field('region').column)} = %s "
+                               f"WHERE {quote(opts.pk.column)} = %s",
+                               [(region_id, pk) for region_id, ids in moved.items() for pk in ids])
     insert_rows(Party, _PARTY_FIELDS, [tuple(getattr(p, name) for name in _PARTY_FIELDS) for p in rows[0]])
     for model, names, bucket in zip(_CHILDREN[1:], (_CLASS_FIELDS, _CITATION_FIELDS, _EVENT_FIELDS), rows[1:],
                                     strict=True):
