@@ -34,6 +34,7 @@ Numbers
 """
 
 import re
+import sys
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
@@ -131,35 +132,48 @@ def _split_run(run: str):
 
 
 @lru_cache(maxsize=500_000)
-def _piece(piece: str) -> tuple[tuple[tuple[str, bool], ...], bool]:
-    """The tokens of one jieba piece, each with whether it is Chinese, and whether the piece is all token
-    characters (no space or punctuation in it or around it)."""
+def _piece(piece: str) -> tuple[tuple[tuple[str, bool, tuple[str, ...] | None], ...], bool]:
+    """The tokens of one jieba piece, each with whether it is Chinese and, for a Chinese word of two or more
+    characters, its :func:`sub_words` (else None); and whether the piece is all token characters (no space or
+    punctuation in it or around it)."""
     runs = _RUN.findall(piece)
-    parts = tuple((part, True) if _HAN.match(part) else (stem(part), False)
+    parts = tuple((part, True, sub_words(part) if len(part) > 1 else None) if _HAN.match(part)
+                  else (stem(part), False, None)
                   for run in runs for part in _split_run(run))
     return parts, len(runs) == 1 and runs[0] == piece
 
 
-def _cut(text: str) -> list[tuple[str, bool]]:
-    """(token, joined) for the precise stream: ``joined`` when the token follows the previous one with nothing
-    between them in the text (both Chinese)."""
-    out = []
-    previous_han = False
+def _streams(text: str, limit: int) -> tuple[list[str], list[str], list[str]]:
+    """The first ``limit`` tokens of the precise stream; the extra words they give, in order and with repeats
+    (bridging words, then the sub-words of each token); and the Chinese words of two or more characters among
+    them. A token is joined to the one before when both are Chinese with nothing between them in the text."""
+    precise, extras, chinese = [], [], []
+    previous, previous_han = "", False
     for piece in rjieba.cut(fold(text)):
         parts, clean = _piece(piece)
+        if len(precise) + len(parts) > limit:
+            parts = parts[:limit - len(precise)]
         if not clean:
             previous_han = False
-        for token, han in parts:
-            out.append((token, han and previous_han))
-            previous_han = han
+        for token, han, subs in parts:
+            if han:
+                if previous_han:
+                    extras.extend(bridging_words(previous, token))
+                if subs is not None:
+                    chinese.append(token)
+                    extras.extend(subs)
+            precise.append(token)
+            previous, previous_han = token, han
+        if len(precise) >= limit:
+            break
         if not clean:
             previous_han = False
-    return out
+    return precise, extras, chinese
 
 
 def words(text: str) -> list[str]:
     """The precise stream of a text: jieba words and stemmed Latin words, in order."""
-    return [token for token, _joined in _cut(text)]
+    return _streams(text, sys.maxsize)[0]
 
 
 @lru_cache(maxsize=200_000)
@@ -177,26 +191,11 @@ def bridging_words(left: str, right: str) -> tuple[str, ...]:
 
 def analyse_text(text: str, limit: int = 5000) -> list[str]:
     """The index stream of a text field: precise tokens, :data:`SEP`, extra tokens (see the module docstring)."""
-    cut = _cut(text)[:limit]
-    precise = [token for token, _joined in cut]
+    precise, candidates, chinese = _streams(text, limit)
     seen = set(precise)
-    extras = []
-    chinese = []
-    previous = ""
-    for token, joined in cut:
-        if joined:
-            for word in bridging_words(previous, token):
-                if word not in seen:
-                    seen.add(word)
-                    extras.append(word)
-        previous = token
-        if len(token) > 1 and _HAN.match(token):
-            chinese.append(token)
-            for word in sub_words(token):
-                if word not in seen:
-                    seen.add(word)
-                    extras.append(word)
-    for word in (*chinese, *extras):
+    extras = [word for word in dict.fromkeys(candidates) if word not in seen]
+    seen.update(extras)
+    for word in (*dict.fromkeys(chinese), *extras):
         candidate = pinyin_token(word)
         if candidate not in seen:
             seen.add(candidate)
