@@ -450,9 +450,13 @@ class SqlBackend(SearchBackend):
                             facets_estimated=bool(wanted) and total > FACET_EXACT_MAX)
 
     def _count(self, cursor, where: _Sql) -> int:
-        """The number of hits, in the cheapest form the backend has (no score, no columns)."""
-        cursor.execute(f"SELECT COUNT(*) FROM {self.patent_table} p {self.base_joins() if where.uses_fts else ''} "
-                       f"WHERE {where.sql}", where.params)
+        """The number of hits, in the cheapest form (no score, no columns, the patents read only if needed)."""
+        driven = self._driven(where)
+        if driven:
+            cursor.execute(*self._driven_select("COUNT(*)", driven))
+        else:
+            cursor.execute(f"SELECT COUNT(*) FROM {self.patent_table} p "
+                           f"{self.base_joins() if where.uses_fts else ''} WHERE {where.sql}", where.params)
         return cursor.fetchone()[0]
 
     def _small_search(self, cursor, where, rank, sort, wanted, page, page_size, one_per_family):
@@ -530,6 +534,10 @@ class SqlBackend(SearchBackend):
     def _hits_select(self, where: _Sql, rank, sample: int = 1) -> tuple[str, list]:
         """The hits with what the page, the families and the facets read of them (and the score, by relevance);
         with ``sample`` > 1 only those whose id is a multiple of it."""
+        driven = self._driven(where)
+        if driven:
+            score, params = self.driven_score(rank) if rank else ("0", [])
+            return self._driven_select(f"{HIT_COLUMNS}, {score} AS score", driven, sample, params)
         if rank:
             score, joins, select_params, join_params = self.score_sql(rank)
         else:
@@ -542,10 +550,46 @@ class SqlBackend(SearchBackend):
 
     def _scores_select(self, where: _Sql, rank) -> tuple[str, list]:
         """``SELECT id, score`` of every hit: what :func:`_large_page` ranks."""
+        driven = self._driven(where)
+        if driven:
+            score, params = self.driven_score(rank)
+            key = self.driving_table(driven[0])[2]
+            return self._driven_select(f"{key} AS id, {score} AS score", driven, 1, params)
         score, joins, select_params, join_params = self.score_sql(rank)
         sql = (f"SELECT p.id AS id, {score} AS score FROM {self.patent_table} p "
                f"{self.base_joins() if where.uses_fts else ''} {joins} WHERE {where.sql}")
         return sql, [*select_params, *join_params, *where.params]
+
+    # -- queries led by the full-text index
+    def _driven(self, where: _Sql) -> tuple | None:
+        """(the full-text expression, the other conditions) when the condition is one full-text expression ANDed
+        with the rest (the usual query): then the index leads the join, and the patents are read only where a
+        column or a condition needs them."""
+        top = where.top
+        parts = [top] if isinstance(top, _Fts) else list(top.parts or []) if isinstance(top, _Sql) else []
+        driving = [p for p in parts if isinstance(p, _Fts) and not p.negated]
+        if len(driving) != 1:
+            return None
+        rest = [_Compiler(self).as_sql(p) for p in parts if p is not driving[0]]
+        return driving[0], rest
+
+    def _driven_select(self, columns: str, driven, sample: int = 1, column_params=()) -> tuple[str, list]:
+        fts, rest = driven
+        table, match, key = self.driving_table(fts)
+        conditions = [match, *(f"({r.sql})" for r in rest)]
+        if sample > 1:
+            conditions.append(f"{key} %% {int(sample)} = 0")
+        join = f" JOIN {self.patent_table} p ON p.id = {key}" if rest or "p." in columns else ""
+        return (f"SELECT {columns} FROM {table}{join} WHERE {' AND '.join(conditions)}",
+                [*column_params, fts.expr, *(param for r in rest for param in r.params)])
+
+    @abstractmethod
+    def driving_table(self, fts: _Fts) -> tuple[str, str, str]:
+        """(FROM item, match condition with one parameter, patent id column) of a query led by the index."""
+
+    @abstractmethod
+    def driven_score(self, rank) -> tuple[str, list]:
+        """(expression, parameters) of the relevance score in a query led by the index."""
 
     def _hits_cte(self, where: _Sql | None, rank, one_per_family: bool) -> tuple[str, list]:
         """``WITH … result AS (…)``: the hits of the condition, or (``where`` None) of ``temp.search_hits``."""
@@ -691,52 +735,15 @@ class SqliteFtsBackend(SqlBackend):
     def fts_condition(self, target, expr):
         return f"p.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)", [expr]
 
-    def _driven(self, where: _Sql) -> tuple[str, list[_Sql]] | None:
-        """(MATCH expression, the other conditions) when the condition is one full-text expression ANDed with
-        the rest (the usual query): then the FTS table leads the join, and the index is read once."""
-        top = where.top
-        parts = [top] if isinstance(top, _Fts) else list(top.parts or []) if isinstance(top, _Sql) else []
-        driving = [p for p in parts if isinstance(p, _Fts) and not p.negated]
-        if len(driving) != 1:
-            return None
-        return driving[0].expr, [_Compiler(self).as_sql(p) for p in parts if p is not driving[0]]
+    def driving_table(self, fts: _Fts) -> tuple[str, str, str]:
+        return FTS_TABLE, f"{FTS_TABLE} MATCH %s", f"{FTS_TABLE}.rowid"
 
-    def _driven_select(self, columns: str, driven, sample: int = 1) -> tuple[str, list]:
-        """``SELECT columns`` over the FTS table, joined to the patents (``p``) only when a column or a condition
-        reads them."""
-        expr, rest = driven
-        conditions = [f"{FTS_TABLE} MATCH %s", *(f"({r.sql})" for r in rest)]
-        if sample > 1:
-            conditions.append(f"{FTS_TABLE}.rowid %% {int(sample)} = 0")
-        join = f" JOIN {self.patent_table} p ON p.id = {FTS_TABLE}.rowid" if rest or "p." in columns else ""
-        return (f"SELECT {columns} FROM {FTS_TABLE}{join} WHERE {' AND '.join(conditions)}",
-                [expr, *(param for r in rest for param in r.params)])
-
-    def _bm25(self) -> str:
-        return f"-bm25({FTS_TABLE}, {', '.join(str(w) for w in FTS_WEIGHTS)})"
-
-    def _count(self, cursor, where):
-        driven = self._driven(where)
-        if driven is None:
-            return super()._count(cursor, where)
-        cursor.execute(*self._driven_select("COUNT(*)", driven))
-        return cursor.fetchone()[0]
-
-    def _hits_select(self, where, rank, sample=1):
-        driven = self._driven(where)
-        if driven is None or not (rank or sample > 1):
-            return super()._hits_select(where, rank, sample)
-        return self._driven_select(f"{HIT_COLUMNS}, {self._bm25() if rank else 0} AS score", driven, sample)
-
-    def _scores_select(self, where, rank):
-        driven = self._driven(where)
-        if driven is None:
-            return super()._scores_select(where, rank)
-        return self._driven_select(f"{FTS_TABLE}.rowid AS id, {self._bm25()} AS score", driven)
+    def driven_score(self, rank) -> tuple[str, list]:
+        return f"-bm25({FTS_TABLE}, {', '.join(str(w) for w in FTS_WEIGHTS)})", []
 
     def score_sql(self, rank):
         expr = self.fts_or(rank["fts"])
-        joins = (f"LEFT JOIN (SELECT rowid AS pid, {self._bm25()} AS score FROM {FTS_TABLE} "
+        joins = (f"LEFT JOIN (SELECT rowid AS pid, {self.driven_score(rank)[0]} AS score FROM {FTS_TABLE} "
                  f"WHERE {FTS_TABLE} MATCH %s) sc ON sc.pid = p.id")
         return "sc.score", joins, [], [expr]
 
@@ -874,10 +881,18 @@ class PostgresBackend(SqlBackend):
         cursor.execute("SELECT current_setting('transaction_read_only')")
         return self.materialize and cursor.fetchone()[0] != "on"
 
+    def driving_table(self, fts):
+        return f"{PG_TABLE} s", f"s.{fts.target} @@ %s::tsquery", "s.patent_id"
+
+    def driven_score(self, rank):
+        score, _joins, params, _join_params = self.score_sql(rank)
+        return score, params
+
     def score_sql(self, rank):
         parts, params = [], []
         for target, exprs in rank.items():
-            parts.append(f"COALESCE(ts_rank('{{0.1, 0.2, 0.4, 1.0}}', s.{target}, %s::tsquery), 0)")
+            # float8: a score goes to Python and back (the ties of a large page) without rounding
+            parts.append(f"COALESCE(ts_rank('{{0.1, 0.2, 0.4, 1.0}}', s.{target}, %s::tsquery)::float8, 0)")
             params.append(self.fts_or(exprs))
         return " + ".join(parts), "", params, []
 
