@@ -18,9 +18,8 @@ from ipoffice.entities.services import MatchRequest, match_entities
 from ipoffice.regions.models import Region
 from ipoffice.regions.services import resolve_addresses
 
-from .importers.base import ParsedPatent, detect_parser
+from .importers.base import ParsedPatent, detect_parser, normalised_ipc
 from .models import Citation, Classification, ImportManifest, LegalEvent, Party, Patent
-from .numbers import normalise_ipc
 from .search import index_patents
 from .search.indexing import index_suspended
 
@@ -119,7 +118,7 @@ def _children(patent_id: int, record: ParsedPatent) -> tuple[list, ...]:
     for scheme, symbols in (("ipc", record.ipc), ("cpc", record.cpc), ("locarno", record.locarno)):
         seen = set()
         for i, raw in enumerate(symbols):
-            symbol = normalise_ipc(raw) if scheme != "locarno" else raw.strip()
+            symbol = normalised_ipc(raw) if scheme != "locarno" else raw.strip()
             if symbol and symbol not in seen:
                 seen.add(symbol)
                 classes.append((patent_id, scheme, symbol[:20], symbol[:4], i == 0, i))
@@ -203,8 +202,8 @@ def insert_objects(objs: list, chunk: int = 200) -> None:
 
 
 def _fields(record: ParsedPatent, source: str, fmt: str) -> dict:
-    ipc = [normalise_ipc(s) for s in record.ipc]
-    cpc = [normalise_ipc(s) for s in record.cpc]
+    ipc = [normalised_ipc(s) for s in record.ipc]
+    cpc = [normalised_ipc(s) for s in record.cpc]
     return {
         "application_date": record.application_date, "publication_number": record.publication_number[:40],
         "publication_date": record.publication_date, "grant_number": record.grant_number[:40],

@@ -9,8 +9,11 @@ They are registered with :func:`register` and found by :func:`detect_parser`.
 
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from ipoffice.core.importing import HEAD_BYTES, Parser, Parsers, RecordError  # noqa: F401  (the parsers' interface)
+
+from ..numbers import normalise_ipc
 
 
 @dataclass
@@ -80,6 +83,13 @@ class ParsedPatent:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+@lru_cache(maxsize=100_000)
+def normalised_ipc(symbol: str) -> str:
+    """:func:`~ipoffice.patents.numbers.normalise_ipc`, remembered: a register's files use a few thousand symbols
+    over and over, and each is normalised by the parser and again by the importer."""
+    return normalise_ipc(symbol)
 
 
 _PARSERS = Parsers(f"{__package__}.formats")

@@ -22,8 +22,16 @@ from pathlib import Path
 
 from ipoffice.core.errors import DataError
 
-from ..numbers import normalise_ipc
-from .base import HEAD_BYTES, ParsedCitation, ParsedParty, ParsedPatent, Parser, RecordError, register
+from .base import (
+    HEAD_BYTES,
+    ParsedCitation,
+    ParsedParty,
+    ParsedPatent,
+    Parser,
+    RecordError,
+    normalised_ipc,
+    register,
+)
 from .fmt_cn_common import (
     GENERATED_WORDS,
     application_number,
@@ -211,7 +219,7 @@ class CNExportParser(Parser):
         kind = kind_of(grant_number) or kind_of(pub_number)
         title = _text(v.get("专利名称"))
         classes = _split(v.get("主分类号")) + _split(v.get("分类号"))
-        ipc = list(dict.fromkeys(normalise_ipc(c) for c in classes if _IPC.match(c.strip().upper())))
+        ipc = list(dict.fromkeys(normalised_ipc(c) for c in classes if _IPC.match(c.strip().upper())))
         locarno = list(dict.fromkeys(c for c in _split(v.get("洛迦诺分类号")) + classes if _LOCARNO.match(c)))
         try:
             events = parse_events(_text(v.get("法律事件")))

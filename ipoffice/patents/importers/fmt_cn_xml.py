@@ -21,8 +21,16 @@ from lxml import etree
 
 from ipoffice.core.errors import DataError
 
-from ..numbers import normalise_ipc
-from .base import ParsedCitation, ParsedEvent, ParsedParty, ParsedPatent, Parser, RecordError, register
+from .base import (
+    ParsedCitation,
+    ParsedEvent,
+    ParsedParty,
+    ParsedPatent,
+    Parser,
+    RecordError,
+    normalised_ipc,
+    register,
+)
 from .fmt_cn_common import (
     GENERATED_WORDS,
     application_number,
@@ -175,10 +183,10 @@ class CNIPAXmlParser(Parser):
                 parts = [_find_text(element, p) for p in ("section", "class", "subclass", "main-group", "subgroup")]
                 text = f"{''.join(parts[:3])}{parts[3]}/{parts[4]}" if all(parts) else ""
             if text:
-                symbols.append(normalise_ipc(text))
+                symbols.append(normalised_ipc(text))
         if not symbols:  # IPC 7th edition and before
             for path in ("classification-ipc/main-classification", "classification-ipc/further-classification"):
-                symbols += [normalise_ipc(e.text) for e in bib.findall(path) if (e.text or "").strip()]
+                symbols += [normalised_ipc(e.text) for e in bib.findall(path) if (e.text or "").strip()]
         return list(dict.fromkeys(symbols))
 
     @staticmethod
