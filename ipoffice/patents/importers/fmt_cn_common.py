@@ -12,18 +12,19 @@ from .base import ParsedEvent
 GENERATED_WORDS = ("generated", "生成", "模拟", "虚构")
 
 _DATE = re.compile(r"(\d{4})\s*[-./年]?\s*(\d{1,2})\s*[-./月]?\s*(\d{1,2})\s*日?")
+_DIGITS_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
 
 
 def parse_date(value) -> date | None:
     """A date written 2020-01-05, 2020.01.05, 2020/1/5, 20200105 or 2020年1月5日 (or a date/datetime)."""
     if value is None or value == "":
         return None
-    if hasattr(value, "year") and hasattr(value, "month"):
+    if not isinstance(value, str) and hasattr(value, "year") and hasattr(value, "month"):  # text: no lookups
         return date(value.year, value.month, value.day)
     text = str(value).strip()
     if not text:
         return None
-    match = _DATE.fullmatch(text) or (re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text))
+    match = _DATE.fullmatch(text) or _DIGITS_DATE.fullmatch(text)
     if not match:
         raise ValueError(f"'{text}' is not a date (YYYY-MM-DD, YYYY.MM.DD or YYYYMMDD)")
     try:
