@@ -237,11 +237,13 @@ def analyse_names(names) -> list[str]:
 
 _OFFICE = re.compile(r"^(?:ZL|[A-Z]{2})(?=\d)")
 _KIND = re.compile(r"(?<=\d)[A-Z]\d?$")
+_NUMBER_PUNCT = re.compile(r"[\s.,/\-]")
+_CN_APPLICATION = re.compile(r"\d{12}[\dX]|\d{8}[\dX]")
 
 
 def clean_number(text: str) -> str:
     """Upper case, without spaces, dots, slashes, dashes or commas: ``CN 202010123456.7`` → ``CN2020101234567``."""
-    return re.sub(r"[\s.,/\-]", "", unicodedata.normalize("NFKC", text or "")).upper()
+    return _NUMBER_PUNCT.sub("", unicodedata.normalize("NFKC", text or "")).upper()
 
 
 def number_tokens(office: str, kind: str, numbers) -> list[str]:
@@ -257,7 +259,7 @@ def number_tokens(office: str, kind: str, numbers) -> list[str]:
         cores = [core]
         if _KIND.search(core):  # a number written with its kind code
             cores.append(_KIND.sub("", core))
-        if office == "CN" and re.fullmatch(r"\d{12}[\dX]|\d{8}[\dX]", core):
+        if office == "CN" and _CN_APPLICATION.fullmatch(core):
             cores.append(core[:-1])  # the application number without its check character
         for c in cores:
             found += [c, office + c]
