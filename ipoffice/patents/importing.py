@@ -8,6 +8,7 @@ rejected with its reason while the others are imported.
 """
 
 from collections.abc import Callable, Iterable
+from operator import attrgetter
 from pathlib import Path
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
@@ -100,6 +101,7 @@ class _PartyRow:
 
 
 _PARTY_FIELDS = _PartyRow.__slots__
+_party_values = attrgetter(*_PARTY_FIELDS)  # a party row as the tuple that insert_rows takes
 _CLASS_FIELDS = ("patent_id", "scheme", "symbol", "subclass", "is_main", "sequence")
 _CITATION_FIELDS = ("patent_id", "sequence", "cited_office", "cited_number", "cited_kind", "cited_date",
                     "non_patent", "category", "cited_by")
@@ -161,7 +163,9 @@ def insert_rows(model, names: tuple[str, ...], rows: list[tuple]) -> None:
     given = [opts.get_field(name[:-3] if name.endswith("_id") else name) for name in names]
     rest = [f for f in opts.concrete_fields if not f.primary_key and f not in given]
     defaults = tuple(f.get_db_prep_save(f.get_default(), connection) for f in rest)
-    prepared = [(*row, *defaults) for row in _prepared(rows, _converters(given))]
+    prepared = _prepared(rows, _converters(given))
+    if defaults:
+        prepared = [(*row, *defaults) for row in prepared]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in (*given, *rest))
     marks = ", ".join(["%s"] * (len(given) + len(rest)))
     with connection.cursor() as cursor:
@@ -301,7 +305,7 @@ def _write(batch: list[ParsedPatent], counts: Counts, source: str, fmt: str, res
             cursor.executemany(f"UPDATE {quote(opts.db_table)} SET {quote(opts.get_field('region').column)} = %s "
                                f"WHERE {quote(opts.pk.column)} = %s",
                                [(region_id, pk) for region_id, ids in moved.items() for pk in ids])
-    insert_rows(Party, _PARTY_FIELDS, [tuple(getattr(p, name) for name in _PARTY_FIELDS) for p in rows[0]])
+    insert_rows(Party, _PARTY_FIELDS, [_party_values(p) for p in rows[0]])
     for model, names, bucket in zip(_CHILDREN[1:], (_CLASS_FIELDS, _CITATION_FIELDS, _EVENT_FIELDS), rows[1:],
                                     strict=True):
         insert_rows(model, names, bucket)
