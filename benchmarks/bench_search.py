@@ -365,6 +365,9 @@ def run_one(size: int, seed: int, repeat: int, like_repeat: int) -> None:
     if not Region.objects.exists():
         call_command("setup", stdout=open(os.devnull, "w"))
     insert_time, index_time = build(size, seed)
+    if connection.vendor == "postgresql":  # as autovacuum leaves a table: statistics and visibility map current
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
     from ipoffice.patents.models import Patent
     from ipoffice.patents.search.backends import get_backend
 
