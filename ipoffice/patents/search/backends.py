@@ -49,6 +49,8 @@ SORTS = ("relevance", "date", "-date")
 TEXT_FIELDS = ("title", "abstract", "claims")
 NAME_FIELDS = ("applicant", "inventor", "agency", "agent")
 _LIMITS = {"title": 500, "abstract": 3000, "claims": 6000}
+#: Rows fetched past a large page's end, so that a tie on score there is usually settled without a second pass.
+TIE_MARGIN = 500
 #: What the page, the families and the facets read of a hit.
 HIT_COLUMNS = "p.id, p.application_date, p.family_id, p.office, p.patent_type, p.legal_status, p.region_id"
 #: (sort, ranked) → the order of the hits (``_small_search``'s columns; ``_large_page`` sorts the same way).
@@ -505,11 +507,15 @@ class SqlBackend(SearchBackend):
             return cursor.fetchall()
         scores, params = self._scores_select(where, rank)
         wanted = offset + size
-        cursor.execute(f"SELECT id, score FROM ({scores}) s ORDER BY score DESC LIMIT %s", [*params, wanted + 1])
+        cursor.execute(f"SELECT id, score FROM ({scores}) s ORDER BY score DESC LIMIT %s",
+                       [*params, wanted + TIE_MARGIN])
         best = cursor.fetchall()
-        if len(best) > wanted and best[wanted][1] == best[wanted - 1][1]:  # a tie runs over the page's end
-            cursor.execute(f"SELECT id, score FROM ({scores}) s WHERE score >= %s", [*params, best[wanted - 1][1]])
-            best = cursor.fetchall()
+        if len(best) > wanted:  # every hit scoring as high as the page's last one, so that ties break by date
+            last = best[wanted - 1][1]
+            if best[-1][1] == last and len(best) == wanted + TIE_MARGIN:  # more ties than fetched
+                cursor.execute(f"SELECT id, score FROM ({scores}) s WHERE score >= %s", [*params, last])
+                best = cursor.fetchall()
+            best = [row for row in best if row[1] >= last]
         dates = dict(Patent.objects.filter(pk__in=[row[0] for row in best]).values_list("pk", "application_date"))
         best.sort(key=lambda row: -row[0])  # stable sorts, last key first: id, newest filing (none last), score
         best.sort(key=lambda row: (dates.get(row[0]) is not None, dates.get(row[0]) or date.min), reverse=True)
