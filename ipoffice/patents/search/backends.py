@@ -505,7 +505,7 @@ class SqlBackend(SearchBackend):
                            f"{self.base_joins() if where.uses_fts else ''} WHERE {where.sql}) h "
                            f"ORDER BY {_ORDERS[sort, False]} LIMIT %s OFFSET %s", [*where.params, size, offset])
             return cursor.fetchall()
-        scores, params = self._scores_select(where, rank)
+        scores, params = self._hits_select(where, rank, ids_only=True)
         wanted = offset + size
         cursor.execute(f"SELECT id, score FROM ({scores}) s ORDER BY score DESC LIMIT %s",
                        [*params, wanted + TIE_MARGIN])
@@ -531,40 +531,28 @@ class SqlBackend(SearchBackend):
         return self._facets(f"WITH result AS MATERIALIZED ({select})", params, wanted, cursor, total)
 
     def matching_ids(self, query_ast, filters=None) -> list[int]:
-        where = _Compiler(self).compile(_with_filters(query_ast, filters))
-        sql = (f"SELECT p.id FROM {self.patent_table} p {self.base_joins() if where.uses_fts else ''} "
-               f"WHERE {where.sql} ORDER BY p.id")
+        select, params = self._hits_select(_Compiler(self).compile(_with_filters(query_ast, filters)), None,
+                                           ids_only=True)
         with connection.cursor() as cursor:
-            cursor.execute(sql, where.params)
+            cursor.execute(f"SELECT id FROM ({select}) h ORDER BY id", params)
             return [row[0] for row in cursor.fetchall()]
 
-    def _hits_select(self, where: _Sql, rank, sample: int = 1) -> tuple[str, list]:
-        """The hits with what the page, the families and the facets read of them (and the score, by relevance);
-        with ``sample`` > 1 only those whose id is a multiple of it."""
+    def _hits_select(self, where: _Sql, rank, sample: int = 1, ids_only: bool = False) -> tuple[str, list]:
+        """The hits with what the page, the families and the facets read of them (only their ids with
+        ``ids_only``) and the score (0 without ``rank``); with ``sample`` > 1 those whose id is a multiple of it."""
         driven = self._driven(where)
         if driven:
+            columns = f"{self.driving_table(driven[0])[2]} AS id" if ids_only else HIT_COLUMNS
             score, params = self.driven_score(rank) if rank else ("0", [])
-            return self._driven_select(f"{HIT_COLUMNS}, {score} AS score", driven, sample, params)
+            return self._driven_select(f"{columns}, {score} AS score", driven, sample, params)
         if rank:
             score, joins, select_params, join_params = self.score_sql(rank)
         else:
             score, joins, select_params, join_params = "0", "", [], []
         sampled = f" AND p.id %% {int(sample)} = 0" if sample > 1 else ""  # (%% is the drivers' escape of %)
-        sql = (f"SELECT {HIT_COLUMNS}, {score} AS score FROM {self.patent_table} p "
+        sql = (f"SELECT {'p.id AS id' if ids_only else HIT_COLUMNS}, {score} AS score FROM {self.patent_table} p "
                f"{self.base_joins() if where.uses_fts else ''} {joins} "
                f"WHERE ({where.sql}){sampled}")
-        return sql, [*select_params, *join_params, *where.params]
-
-    def _scores_select(self, where: _Sql, rank) -> tuple[str, list]:
-        """``SELECT id, score`` of every hit: what :func:`_large_page` ranks."""
-        driven = self._driven(where)
-        if driven:
-            score, params = self.driven_score(rank)
-            key = self.driving_table(driven[0])[2]
-            return self._driven_select(f"{key} AS id, {score} AS score", driven, 1, params)
-        score, joins, select_params, join_params = self.score_sql(rank)
-        sql = (f"SELECT p.id AS id, {score} AS score FROM {self.patent_table} p "
-               f"{self.base_joins() if where.uses_fts else ''} {joins} WHERE {where.sql}")
         return sql, [*select_params, *join_params, *where.params]
 
     # -- queries led by the full-text index
