@@ -6,9 +6,13 @@ Both index the same pre-segmented token streams (:mod:`.text`) and run the same 
   numbers) become full-text expressions — FTS5 ``MATCH`` strings, PostgreSQL ``tsquery`` literals — and the
   leaves side by side under one AND/OR are merged into one expression, so a plain query is one index lookup.
   Structured leaves (IPC/CPC, region, type, status, office, dates) are SQL over the normal tables, always current;
-* the matching rows go into a ``MATERIALIZED`` CTE; one statement pages through it (with the total as a window
-  count), one more counts every facet over it (``UNION ALL``). One hit per family is a ``ROW_NUMBER()`` over
-  the family id, keeping the family's CN member, then its earliest filing.
+* when the condition is one full-text expression ANDed with the rest (the usual query), the index leads the
+  join and the patent table is read only where a column or a condition needs it;
+* the hits are counted first. Up to ``FACET_EXACT_MAX`` of them go into a temporary table; one statement pages
+  through it, one more counts every facet over it (``UNION ALL``). Over that, no hit's row is read for the page:
+  by relevance only the scores of all hits are computed, and the best of them (with every tie at the page's
+  end) are ordered by score, date and id; the facets are counted on an even sample of the hits. One hit per
+  family is a ``ROW_NUMBER()`` over the family id, keeping the family's CN member, then its earliest filing.
 
 The full-text index lives beside the patent table and is kept in step by :func:`index_patents` (called by the
 importer for every batch it writes) and by triggers that drop the rows of deleted patents.
