@@ -41,6 +41,17 @@ def _unavailable(reason: str):
     pytest.skip(reason)
 
 
+def require_chinese_font() -> None:
+    """Skip (fail in CI) a test of PDF text when no Chinese font is installed: WeasyPrint would draw empty boxes.
+    CI installs Debian's ``fonts-wqy-microhei`` with the browser."""
+    try:
+        found = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True).stdout.strip()
+    except OSError:
+        found = ""
+    if not found:
+        _unavailable("no Chinese font installed (Debian: fonts-wqy-microhei)")
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

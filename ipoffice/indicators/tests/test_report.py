@@ -8,6 +8,7 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from ipoffice.core.testing.browser import require_chinese_font
 from ipoffice.indicators import report
 from ipoffice.indicators.models import Indicator, Observation, Plan
 from ipoffice.regions.models import Region
@@ -43,6 +44,7 @@ def test_report_sections(plan):
 
 
 def test_pdf_has_chinese_text_and_charts(plan):
+    require_chinese_font()
     pdf = report.render_pdf(report.render_html(plan, 2017))
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "广东省知识产权发展状况报告" in text

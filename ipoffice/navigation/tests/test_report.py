@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
 
+from ipoffice.core.testing.browser import require_chinese_font
 from ipoffice.patents.models import Patent
 
 from .. import report, snapshots
@@ -92,6 +93,7 @@ def test_the_same_snapshot_gives_the_same_html(example):
 
 
 def test_the_pdf_holds_the_chinese_text_and_is_laid_out_once_per_text(example, settings, tmp_path, monkeypatch):
+    require_chinese_font()
     settings.DATA_DIR = tmp_path
     pdf = report.stored_pdf(example)
     assert pdf.startswith(b"%PDF")
