@@ -21,7 +21,7 @@ from ipoffice.regions.services import resolve_addresses
 
 from .importers.base import ParsedPatent, detect_parser, normalised_ipc
 from .models import Citation, Classification, ImportManifest, LegalEvent, Party, Patent
-from .search import index_patents
+from .search import index_documents
 from .search.indexing import index_suspended
 
 BATCH = 500
@@ -108,14 +108,19 @@ _CITATION_FIELDS = ("patent_id", "sequence", "cited_office", "cited_number", "ci
 _EVENT_FIELDS = ("patent_id", "date", "code", "description", "details")
 
 
-def _children(patent_id: int, record: ParsedPatent) -> tuple[list, ...]:
-    """The parties (as :class:`_PartyRow`), classifications, citations and legal events of a record, the last
-    three as tuples in the order of ``_CLASS_FIELDS``, ``_CITATION_FIELDS`` and ``_EVENT_FIELDS``."""
+def _parties(record: ParsedPatent) -> list[_PartyRow]:
+    """The parties of a record in role and sequence order, their patent id still to be set."""
     parties = []
     for role in (Party.Role.APPLICANT, Party.Role.INVENTOR, Party.Role.AGENCY, Party.Role.AGENT):
         members = [p for p in record.parties if p.role == role]
-        parties += [_PartyRow(patent_id, role, i, p.name[:300], p.address[:500], (p.country or "")[:2].upper())
+        parties += [_PartyRow(None, role, i, p.name[:300], p.address[:500], (p.country or "")[:2].upper())
                     for i, p in enumerate(members)]
+    return parties
+
+
+def _children(patent_id: int, record: ParsedPatent) -> tuple[list, ...]:
+    """The classifications, citations and legal events of a record, as tuples in the order of
+    ``_CLASS_FIELDS``, ``_CITATION_FIELDS`` and ``_EVENT_FIELDS``."""
     classes = []
     for scheme, symbols in (("ipc", record.ipc), ("cpc", record.cpc), ("locarno", record.locarno)):
         seen = set()
@@ -127,7 +132,7 @@ def _children(patent_id: int, record: ParsedPatent) -> tuple[list, ...]:
     citations = [(patent_id, i, c.cited_office[:2], c.cited_number[:40], c.cited_kind[:4], c.cited_date,
                   c.non_patent, c.category[:20], c.cited_by[:20]) for i, c in enumerate(record.citations)]
     events = [(patent_id, e.date, e.code[:10], e.description[:300], e.details) for e in record.events]
-    return parties, classes, citations, events
+    return classes, citations, events
 
 
 _PLAIN = {"AutoField", "BigAutoField", "BooleanField", "CharField", "TextField", "FloatField", "ForeignKey",
@@ -248,7 +253,8 @@ def _write(batch: list[ParsedPatent], counts: Counts, source: str, fmt: str, res
             changing.append(found[0])
     existing = {(p.office, p.application_number): p for p in Patent.objects.filter(pk__in=changing)} \
         if changing else {}
-    fresh, changed, children = [], [], []
+    fresh, changed = [], []
+    children = {}  # (office, application number) → (patent, its latest record in the batch, whose children stand)
     for record, digest in zip(batch, digests, strict=True):
         if digest is None:
             counts.unchanged += 1
@@ -269,7 +275,12 @@ def _write(batch: list[ParsedPatent], counts: Counts, source: str, fmt: str, res
             patent.content_hash = digest
             patent.source_hashes = [*patent.source_hashes, digest][-20:]
             changed.append(patent)
-        children.append((patent, record))
+        children[record.office, record.application_number] = (patent, record)
+    children = list(children.values())
+    parties = [_parties(record) for _patent, record in children]
+    resolver.resolve([party for group in parties for party in group])
+    for (patent, _record), group in zip(children, parties, strict=True):  # a patent's region: its first applicant's
+        patent.region_id = next((p.region_id for p in group if p.role == Party.Role.APPLICANT), None)
     insert_objects(fresh)
     if not all(p.pk for p in fresh):  # backends that do not return ids from bulk inserts
         ids = dict(Patent.objects.filter(content_hash__in=[p.content_hash for p in fresh])
@@ -286,30 +297,28 @@ def _write(batch: list[ParsedPatent], counts: Counts, source: str, fmt: str, res
                                f"({', '.join(['%s'] * len(ids))})", ids)
     counts.created += len(fresh)
     counts.updated += len(changed)
-    rows, firsts = [[], [], [], []], []
-    for patent, record in children:
-        parts = _children(patent.pk, record)
-        for bucket, items in zip(rows, parts, strict=True):
+    rows = [[], [], []]
+    for (patent, record), group in zip(children, parties, strict=True):
+        for party in group:
+            party.patent_id = patent.pk
+        for bucket, items in zip(rows, _children(patent.pk, record), strict=True):
             bucket.extend(items)
-        firsts.append((patent, next((p for p in parts[0] if p.role == Party.Role.APPLICANT), None)))
-    resolver.resolve(rows[0])
-    moved: dict[int | None, list[int]] = {}  # region → patents whose first applicant is there
-    for patent, first in firsts:
-        region_id = first.region_id if first else None
-        if region_id != patent.region_id:
-            patent.region_id = region_id
-            moved.setdefault(region_id, []).append(patent.pk)
-    if moved:  # one executemany, not an ORM UPDATE per region (same order: a patent twice ends the same)
-        opts, quote = Patent._meta, connection.ops.quote_name
-        with connection.cursor() as cursor:
-            cursor.executemany(f"UPDATE {quote(opts.db_table)} SET {quote(opts.get_field('region').column)} = %s "
-                               f"WHERE {quote(opts.pk.column)} = %s",
-                               [(region_id, pk) for region_id, ids in moved.items() for pk in ids])
-    insert_rows(Party, _PARTY_FIELDS, [_party_values(p) for p in rows[0]])
-    for model, names, bucket in zip(_CHILDREN[1:], (_CLASS_FIELDS, _CITATION_FIELDS, _EVENT_FIELDS), rows[1:],
+    insert_rows(Party, _PARTY_FIELDS, [_party_values(p) for group in parties for p in group])
+    for model, names, bucket in zip(_CHILDREN[1:], (_CLASS_FIELDS, _CITATION_FIELDS, _EVENT_FIELDS), rows,
                                     strict=True):
         insert_rows(model, names, bucket)
-    index_patents([patent.pk for patent, _record in children])  # keep the search index in step
+    index_documents([_document_row(patent, group) for (patent, _record), group in zip(children, parties,
+                                                                                        strict=True)])
+
+
+def _document_row(patent: Patent, parties: list[_PartyRow]) -> tuple:
+    """What the search index reads of a patent just written (:func:`.search.backends.document_rows`), from
+    memory: the batch is indexed without reading it back."""
+    names = {}
+    for party in parties:
+        names.setdefault(party.role, []).append(party.name)
+    return (patent.pk, patent.office, patent.kind, patent.title, patent.titles, patent.abstract, patent.abstracts,
+            patent.first_claim, patent.application_number, patent.publication_number, patent.grant_number, names)
 
 
 def _merge_publication(patent: Patent, values: dict) -> dict:

@@ -21,3 +21,11 @@ def search_patents(query_text, **options):
     from .services import search_patents as search
 
     return search(query_text, **options)
+
+
+def index_documents(rows) -> None:
+    """Index patents from rows already in hand, in the shape of :func:`.backends.document_rows` (the importer's
+    batch, without reading it back)."""
+    from .backends import get_backend, make_document
+
+    get_backend().write([make_document(row) for row in rows])

@@ -165,12 +165,17 @@ def document_rows(ids: list[int]) -> list[tuple]:
     return [(*row, names.get(row[0], {})) for row in rows]
 
 
+def _text_in_all_languages(text: str, by_language: dict | None) -> str:
+    """The main text, then the other languages' in the order of their codes (PostgreSQL's jsonb keeps keys in
+    its own order, so the order as stored would differ between backends)."""
+    others = (v for _language, v in sorted((by_language or {}).items()) if isinstance(v, str))
+    return " ".join(dict.fromkeys([text, *others]))
+
+
 def make_document(row: tuple) -> Document:
     """The token streams of one row of :func:`document_rows` (pure: no database)."""
     pk, office, kind, title, titles, abstract, abstracts, claim, app, pub, grant, parties = row
-    title_text = " ".join(dict.fromkeys([title, *(v for v in (titles or {}).values() if isinstance(v, str))]))
-    abstract_text = " ".join(dict.fromkeys(
-        [abstract, *(v for v in (abstracts or {}).values() if isinstance(v, str))]))
+    title_text, abstract_text = _text_in_all_languages(title, titles), _text_in_all_languages(abstract, abstracts)
     return Document(
         id=pk,
         title=t.analyse_text(title_text, _LIMITS["title"]),

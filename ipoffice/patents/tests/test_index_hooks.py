@@ -4,11 +4,12 @@ indexes each batch itself, does not index twice. Runs on the active backend (SQL
 import csv
 import io
 from datetime import date
+from operator import attrgetter
 
 import pytest
 
 from ipoffice.patents import generator
-from ipoffice.patents.importing import import_file
+from ipoffice.patents.importing import import_file, import_paths
 from ipoffice.patents.models import Classification, Party, Patent
 from ipoffice.patents.search import backends
 from ipoffice.patents.search.services import search_patents
@@ -68,16 +69,21 @@ def test_a_deleted_patent_leaves_the_index(patent):
 def test_the_importer_indexes_each_batch_once(db, tmp_path, monkeypatch):
     reference = generator.load_reference(use_db=False)
     path = generator.generate(tmp_path / "a", 12, 5, formats=["csv"], reference=reference).paths["csv"][0]
-    calls = []
-    original = backends.SqlBackend.index
+    calls, written = [], []
+    backend_class = type(backends.get_backend())
+    original = backend_class.write
 
-    def spy(self, patents):
-        calls.append(len(list(patents)))
-        return original(self, patents)
+    def spy(self, documents):
+        calls.append(len(documents))
+        written.extend(documents)
+        return original(self, documents)
 
-    monkeypatch.setattr(backends.SqlBackend, "index", spy)
+    monkeypatch.setattr(backend_class, "write", spy)
     assert import_file(path).created == 12
     assert calls == [12]
+    # the batch is indexed from memory: the same documents as read back from the tables
+    by_id = attrgetter("id")
+    assert sorted(written, key=by_id) == sorted(backends.build_documents([d.id for d in written]), key=by_id)
     # a later version of one record: the patent is saved (and its parties rewritten) once, indexed once
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
     title = rows[0].index("专利名称")
@@ -90,3 +96,20 @@ def test_the_importer_indexes_each_batch_once(db, tmp_path, monkeypatch):
     assert (manifest.updated, manifest.unchanged) == (1, 11)
     assert calls == [1]
     assert len(ids("钛合金紧固件")) == 1
+
+
+def test_every_real_file_is_indexed_as_its_tables_read(db, shared_data, monkeypatch):
+    """The importer indexes each batch from memory; what it writes is what the tables give back, whatever the
+    format (names, titles in several languages, numbers), and a patent published twice is indexed as it ends."""
+    written = {}
+    backend_class = type(backends.get_backend())
+    original = backend_class.write
+
+    def spy(self, documents):
+        written.update((d.id, d) for d in documents)
+        return original(self, documents)
+
+    monkeypatch.setattr(backend_class, "write", spy)
+    manifests = import_paths(sorted((shared_data / "patents").iterdir()))
+    assert all(m.status == "done" for m in manifests) and sum(m.created for m in manifests) > 50
+    assert written == {d.id: d for d in backends.build_documents(list(written))}
