@@ -164,7 +164,7 @@ def build(size: int, seed: int) -> tuple[float, float]:
     """Add generated patents up to ``size`` and index them; returns (insert seconds, index seconds)."""
     from django.db import transaction
 
-    from ipoffice.patents.importing import insert_objects, insert_rows
+    from ipoffice.core.bulk import insert_objects, insert_rows
     from ipoffice.patents.models import Classification, Party, Patent
 
     have = Patent.objects.filter(source_format=SOURCE).count()

@@ -11,8 +11,9 @@ from collections.abc import Callable, Iterable
 from operator import attrgetter
 from pathlib import Path
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import connection
 
+from ipoffice.core.bulk import insert_objects, insert_rows
 from ipoffice.core.importing import Counts, Registry, expand_paths, record_hash
 from ipoffice.core.importing import import_file as run_import
 from ipoffice.entities.services import MatchRequest, match_entities
@@ -135,81 +136,6 @@ def _children(patent_id: int, record: ParsedPatent) -> tuple[list, ...]:
     return classes, citations, events
 
 
-_PLAIN = {"AutoField", "BigAutoField", "BooleanField", "CharField", "TextField", "FloatField", "ForeignKey",
-          "IntegerField", "PositiveIntegerField", "PositiveSmallIntegerField", "SmallIntegerField"}
-
-
-def _converters(fields) -> list:
-    """(position, field) of the fields whose values need Django's conversion for the database (dates, JSON)."""
-    return [(i, f) for i, f in enumerate(fields) if f.get_internal_type() not in _PLAIN]
-
-
-def _prepared(rows, converters) -> list:
-    if not converters:
-        return rows
-    db = connections[DEFAULT_DB_ALIAS]  # the connection itself: every attribute read through the proxy costs
-    converters = [(i, f.get_db_prep_save) for i, f in converters]
-    prepared = []
-    for row in rows:
-        row = list(row)
-        for i, convert in converters:
-            row[i] = convert(row[i], db)
-        prepared.append(row)
-    return prepared
-
-
-def insert_rows(model, names: tuple[str, ...], rows: list[tuple]) -> None:
-    """INSERT rows (tuples of the fields ``names``, attnames such as ``patent_id``) in one ``executemany``:
-    the child rows of a batch without building model instances or compiling Django's bulk INSERT. Values are
-    converted for the database as Django would (dates, JSON); the other fields take their defaults."""
-    if not rows:
-        return
-    opts = model._meta
-    given = [opts.get_field(name[:-3] if name.endswith("_id") else name) for name in names]
-    rest = [f for f in opts.concrete_fields if not f.primary_key and f not in given]
-    defaults = tuple(f.get_db_prep_save(f.get_default(), connection) for f in rest)
-    prepared = _prepared(rows, _converters(given))
-    if defaults:
-        prepared = [(*row, *defaults) for row in prepared]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in (*given, *rest))
-    marks = ", ".join(["%s"] * (len(given) + len(rest)))
-    with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {connection.ops.quote_name(opts.db_table)} ({columns}) VALUES ({marks})",
-                           prepared)
-
-
-def insert_objects(objs: list, chunk: int = 200) -> None:
-    """``bulk_create`` for new model instances, lighter: multi-row INSERTs ``RETURNING`` the ids, which are
-    set on the instances (``auto_now`` fields are set as Django sets them). Falls back to ``bulk_create`` on a
-    database that cannot return ids from a multi-row insert. No signals, as with ``bulk_create``."""
-    if not objs:
-        return
-    model = type(objs[0])
-    if not connection.features.can_return_rows_from_bulk_insert:
-        model.objects.bulk_create(objs, batch_size=chunk)
-        return
-    opts = model._meta
-    fields = [f for f in opts.concrete_fields if not f.primary_key]
-    stamped = [f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
-    for obj in objs:
-        for f in stamped:
-            f.pre_save(obj, True)
-    converters = _converters(fields)
-    table, pk = connection.ops.quote_name(opts.db_table), connection.ops.quote_name(opts.pk.column)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    row_marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    attnames = [f.attname for f in fields]
-    with connection.cursor() as cursor:
-        for start in range(0, len(objs), chunk):
-            part = objs[start:start + chunk]
-            rows = _prepared([[getattr(obj, name) for name in attnames] for obj in part], converters)
-            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_marks] * len(part))} "
-                           f"RETURNING {pk}", [value for row in rows for value in row])
-            for obj, (pk_value,) in zip(part, cursor.fetchall(), strict=True):
-                obj.pk = pk_value
-                obj._state.adding, obj._state.db = False, connection.alias
-
-
 def _fields(record: ParsedPatent, source: str, fmt: str) -> dict:
     ipc = [normalised_ipc(s) for s in record.ipc]
     cpc = [normalised_ipc(s) for s in record.cpc]
@@ -282,11 +208,6 @@ def _write(batch: list[ParsedPatent], counts: Counts, source: str, fmt: str, res
     for (patent, _record), group in zip(children, parties, strict=True):  # a patent's region: its first applicant's
         patent.region_id = next((p.region_id for p in group if p.role == Party.Role.APPLICANT), None)
     insert_objects(fresh)
-    if not all(p.pk for p in fresh):  # backends that do not return ids from bulk inserts
-        ids = dict(Patent.objects.filter(content_hash__in=[p.content_hash for p in fresh])
-                   .values_list("content_hash", "pk"))
-        for patent in fresh:
-            patent.pk = ids[patent.content_hash]
     for patent in changed:
         patent.save()
     if changed:  # their children are written again below (one DELETE per table: no per-row signals)

@@ -16,6 +16,7 @@ from pathlib import Path
 from django.db import connection, transaction
 from simple_history.utils import bulk_create_with_history
 
+from ipoffice.core.bulk import insert_objects, write_rows
 from ipoffice.core.errors import DataError
 from ipoffice.entities.models import Entity
 from ipoffice.entities.names import clean_name, guess_kind, name_key
@@ -150,7 +151,7 @@ def _write(batch, columns, owners: Owners, source: str, counts: dict) -> None:
         owner = next((p for p in record.parties if p.role == "owner"), None)
         mark.region_id = owners.get(owner.name)[1] if owner else None
         marks.append(mark)
-    _insert_marks(marks)
+    insert_objects(marks)
     parties, goods, events = [], [], []
     no_details = TrademarkEvent._meta.get_field("details").get_db_prep_save({}, connection)
     for mark, (record, _digest) in zip(marks, unique, strict=True):
@@ -175,52 +176,9 @@ def _write(batch, columns, owners: Owners, source: str, counts: dict) -> None:
     counts["created"] += len(marks)
 
 
-def _insert_marks(marks: list[Trademark]) -> None:
-    """Insert the marks with ids reserved first: from the id sequence on PostgreSQL, after the largest id ever
-    given on SQLite (AUTOINCREMENT), so that ids are never reused."""
-    if not marks:
-        return
-    quote = connection.ops.quote_name
-    name = Trademark._meta.db_table
-    table = quote(name)
-    fields = [f for f in Trademark._meta.concrete_fields if not f.primary_key]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"SELECT nextval(pg_get_serial_sequence('{name}', 'id')) FROM generate_series(1, %s)",
-                           [len(marks)])
-            ids = [row[0] for row in cursor.fetchall()]
-        else:
-            cursor.execute(f"SELECT MAX(m) FROM (SELECT MAX(id) AS m FROM {table} UNION ALL "
-                           f"SELECT seq FROM sqlite_sequence WHERE name = %s)", [name])
-            first = (cursor.fetchone()[0] or 0) + 1
-            ids = range(first, first + len(marks))
-        rows = []
-        for mark_id, mark in zip(ids, marks, strict=True):
-            mark.pk = mark_id
-            rows.append((mark.pk, *(f.get_db_prep_save(f.pre_save(mark, True), connection) for f in fields)))
-    _write_rows(Trademark._meta.db_table, ["id", *(f.column for f in fields)], rows)
-
-
 def _insert(model, fields: list[str], rows: list[tuple]) -> None:
     """Plain inserts of value tuples (no model instances: most of a bulk load's time would go to building them)."""
-    _write_rows(model._meta.db_table, [model._meta.get_field(f).column for f in fields], rows)
-
-
-def _write_rows(table: str, columns: list[str], rows: list[tuple]) -> None:
-    """COPY on PostgreSQL, multi-row executemany elsewhere."""
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    names = ", ".join(quote(c) for c in columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        sql = f"INSERT INTO {quote(table)} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
-        for start in range(0, len(rows), 5000):
-            cursor.executemany(sql, rows[start:start + 5000])
+    write_rows(model._meta.db_table, [model._meta.get_field(f).column for f in fields], rows)
 
 
 def rows_with_header(rows: Iterable[list[str]]) -> Iterator[list[str]]:

@@ -39,6 +39,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.db.models import Q
 
+from ipoffice.core.bulk import write_rows
+
 from ..models import Classification, Party, Patent
 from . import query as q
 from . import text as t
@@ -764,14 +766,9 @@ class SqliteFtsBackend(SqlBackend):
     def write(self, documents):
         if not documents:
             return
-        with connection.cursor() as cursor:
-            ids = [d.id for d in documents]
-            for start in range(0, len(ids), 500):
-                chunk = ids[start:start + 500]
-                cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({', '.join(['%s'] * len(chunk))})", chunk)
-            cursor.executemany(
-                f"INSERT INTO {FTS_TABLE} (rowid, {', '.join(FTS_COLUMNS)}) VALUES (%s{', %s' * len(FTS_COLUMNS)})",
-                [(d.id, *(" ".join(getattr(d, c)) for c in FTS_COLUMNS)) for d in documents])
+        self.remove([d.id for d in documents])
+        write_rows(FTS_TABLE, ["rowid", *FTS_COLUMNS],
+                   [(d.id, *(" ".join(getattr(d, c)) for c in FTS_COLUMNS)) for d in documents])
 
     def remove(self, ids):
         ids = list(ids)
@@ -921,12 +918,8 @@ class PostgresBackend(SqlBackend):
                  tsvector_literal([(d.applicant, "A"), (d.inventor, "B"), (d.agency, "C"), (d.agent, "D")]),
                  tsvector_literal([(d.numbers, "")]),
                  " | ".join(t.fold(n) for n in d.applicant_names)) for d in documents]
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO {PG_TABLE} (patent_id, body, names, numbers, applicants) "
-                "VALUES (%s, %s::tsvector, %s::tsvector, %s::tsvector, %s) ON CONFLICT (patent_id) DO UPDATE SET "
-                "body = EXCLUDED.body, names = EXCLUDED.names, numbers = EXCLUDED.numbers, "
-                "applicants = EXCLUDED.applicants", rows)
+        self.remove([d.id for d in documents])
+        write_rows(PG_TABLE, ["patent_id", "body", "names", "numbers", "applicants"], rows)
 
     def remove(self, ids):
         ids = list(ids)
