@@ -17,6 +17,7 @@ from ipoffice.patents.importers.base import detect_parser
 from ipoffice.patents.importing import import_file
 from ipoffice.patents.models import Citation, Classification, LegalEvent, Party, Patent
 from ipoffice.patents.numbers import cn_check_digit, parse_cn_application_number
+from ipoffice.patents.search import search_patents
 
 FORMATS = ["csv", "xlsx", "xml"]
 
@@ -294,6 +295,31 @@ def test_bad_check_digit_rejects_only_that_row(tmp_path, reference):
     assert problem["record"] == "row 6" and problem["field"] == "申请号"
     assert f"check character is {wrong}, should be {number[-1]}" in problem["reason"]
     assert not Patent.objects.filter(application_number=number[2:].replace(".", "")).exists()
+
+
+@pytest.mark.django_db
+def test_one_application_twice_in_a_file_keeps_the_later_record(tmp_path, reference):
+    """A later publication of the same application in the same batch (a grant after its application) replaces
+    the earlier one's parties, classes, citations and events, as it does from a later file: none twice."""
+    path = generator.generate(tmp_path, 5, 17, formats=["csv"], reference=reference).paths["csv"][0]
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    title = rows[0].index("专利名称")
+    later = [*rows[2]]
+    later[title] = "一种改进后的测试用钛合金紧固件"
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows([*rows, later])
+    manifest = import_file(path)
+    assert (manifest.read, manifest.created, manifest.updated, manifest.rejected) == (6, 5, 1, 0)
+    patent = Patent.objects.get(title=later[title])
+    once = import_file(path)  # the same file again: nothing changes
+    assert (once.unchanged, once.created + once.updated) == (6, 0)
+    assert Party.objects.filter(patent=patent).exists()
+    for model in (Party, Classification, Citation, LegalEvent):
+        written = model.objects.filter(patent=patent)
+        assert written.count() == len(set(written.values_list(
+            *{Party: ("role", "sequence"), Classification: ("scheme", "sequence"), Citation: ("sequence",),
+              LegalEvent: ("date", "code")}[model])))
+    assert len(search_patents("钛合金紧固件").hits) == 1
 
 
 @pytest.mark.django_db
