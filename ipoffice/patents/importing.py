@@ -165,9 +165,8 @@ def _write_batch(batch: list[ParsedPatent], counts: Counts, source: str, fmt: st
 
 
 def _write(batch: list[ParsedPatent], counts: Counts, source: str, fmt: str, resolver: EntityResolver) -> None:
-    keys = {(r.office, r.application_number) for r in batch}
     stored = {(office, number): (pk, content_hash, hashes) for pk, office, number, content_hash, hashes in
-              Patent.objects.filter(office__in={k[0] for k in keys}, application_number__in={k[1] for k in keys})
+              Patent.objects.filter(pk__in=_stored_ids({(r.office, r.application_number) for r in batch}))
               .values_list("pk", "office", "application_number", "content_hash", "source_hashes")}
     digests, changing = [], []
     for record in batch:
@@ -240,6 +239,22 @@ def _document_row(patent: Patent, parties: list[_PartyRow]) -> tuple:
         names.setdefault(party.role, []).append(party.name)
     return (patent.pk, patent.office, patent.kind, patent.title, patent.titles, patent.abstract, patent.abstracts,
             patent.first_claim, patent.application_number, patent.publication_number, patent.grant_number, names)
+
+
+def _stored_ids(keys: set[tuple[str, str]]) -> list[int]:
+    """Ids of the patents stored under these (office, application number) keys, joined on a VALUES list so that
+    the unique index is read key by key on either database. Filtered with ``office IN … AND application_number
+    IN …``, PostgreSQL without statistics (a large first import, inside its transaction) scanned the whole office
+    index for every batch: 1 s per batch at 1 M patents."""
+    if not keys:
+        return []
+    opts, quote = Patent._meta, connection.ops.quote_name
+    office, number = (quote(opts.get_field(name).column) for name in ("office", "application_number"))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT p.{quote(opts.pk.column)} FROM {quote(opts.db_table)} p JOIN "
+                       f"(VALUES {', '.join(['(%s, %s)'] * len(keys))}) k "
+                       f"ON p.{office} = k.column1 AND p.{number} = k.column2", [v for key in keys for v in key])
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _merge_publication(patent: Patent, values: dict) -> dict:
