@@ -4,10 +4,18 @@
 
 
 def index_patents(ids) -> int:
-    """(Re)index these patents (ids or instances) in the active backend; the importer calls it for every batch."""
+    """(Re)index these patents (ids or instances) in the active backend, as the tables hold them."""
     from .backends import get_backend
 
     return get_backend().index(ids)
+
+
+def index_documents(rows) -> None:
+    """Index patents from rows already in hand, in the shape of :func:`.backends.document_rows`: the importer
+    indexes each batch it writes this way, without reading it back."""
+    from .backends import get_backend, make_document
+
+    get_backend().write([make_document(row) for row in rows])
 
 
 def remove_patents(ids) -> None:
@@ -21,11 +29,3 @@ def search_patents(query_text, **options):
     from .services import search_patents as search
 
     return search(query_text, **options)
-
-
-def index_documents(rows) -> None:
-    """Index patents from rows already in hand, in the shape of :func:`.backends.document_rows` (the importer's
-    batch, without reading it back)."""
-    from .backends import get_backend, make_document
-
-    get_backend().write([make_document(row) for row in rows])

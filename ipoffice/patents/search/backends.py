@@ -15,8 +15,9 @@ Both index the same pre-segmented token streams (:mod:`.text`) and run the same 
   end) are ordered by score, date and id; the facets are counted on an even sample of the hits. One hit per
   family is a ``ROW_NUMBER()`` over the family id, keeping the family's CN member, then its earliest filing.
 
-The full-text index lives beside the patent table and is kept in step by :func:`index_patents` (called by the
-importer for every batch it writes) and by triggers that drop the rows of deleted patents.
+The full-text index lives beside the patent table and is kept in step by the importer (every batch it writes,
+from memory), by :func:`index_patents` (ORM hooks, reindexing) and by triggers that drop the rows of deleted
+patents.
 
 SQLite: an FTS5 table ``patents_search_fts`` (rowid = patent id) with one column per field, the ``ascii``
 tokenizer (it keeps every non-ASCII character inside a token, so the analyser's tokens are taken as they are).
