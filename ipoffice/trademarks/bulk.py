@@ -13,10 +13,10 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from django.db import connection, transaction
+from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
-from ipoffice.core.bulk import insert_objects, write_rows
+from ipoffice.core.bulk import insert_objects, insert_rows
 from ipoffice.core.errors import DataError
 from ipoffice.entities.models import Entity
 from ipoffice.entities.names import clean_name, guess_kind, name_key
@@ -153,7 +153,6 @@ def _write(batch, columns, owners: Owners, source: str, counts: dict) -> None:
         marks.append(mark)
     insert_objects(marks)
     parties, goods, events = [], [], []
-    no_details = TrademarkEvent._meta.get_field("details").get_db_prep_save({}, connection)
     for mark, (record, _digest) in zip(marks, unique, strict=True):
         sequence: dict[str, int] = {}
         for party in record.parties:
@@ -166,19 +165,12 @@ def _write(batch, columns, owners: Owners, source: str, counts: dict) -> None:
             parties.append((mark.pk, party.role, number, party.name[:300], party.name_en[:300], party.address[:500],
                             (party.country or "")[:2].upper(), party.capacity[:100], entity_id, region_id))
         goods += [(mark.pk, i, *row) for i, row in enumerate(goods_rows(mark.edition or None, record))]
-        events += [(mark.pk, x.date, x.code[:20], x.description[:500], no_details if not x.details else
-                    TrademarkEvent._meta.get_field("details").get_db_prep_save(x.details, connection))
-                   for x in record.events]
-    _insert(TrademarkParty, ["trademark", "role", "sequence", "name", "name_en", "address", "country", "capacity",
-                             "entity", "region"], parties)
-    _insert(TrademarkGoods, ["trademark", "sequence", "class_number", "group_code", "item_code", "name"], goods)
-    _insert(TrademarkEvent, ["trademark", "date", "code", "description", "details"], events)
+        events += [(mark.pk, x.date, x.code[:20], x.description[:500], x.details or {}) for x in record.events]
+    insert_rows(TrademarkParty, ("trademark", "role", "sequence", "name", "name_en", "address", "country", "capacity",
+                                 "entity", "region"), parties)
+    insert_rows(TrademarkGoods, ("trademark", "sequence", "class_number", "group_code", "item_code", "name"), goods)
+    insert_rows(TrademarkEvent, ("trademark", "date", "code", "description", "details"), events)
     counts["created"] += len(marks)
-
-
-def _insert(model, fields: list[str], rows: list[tuple]) -> None:
-    """Plain inserts of value tuples (no model instances: most of a bulk load's time would go to building them)."""
-    write_rows(model._meta.db_table, [model._meta.get_field(f).column for f in fields], rows)
 
 
 def rows_with_header(rows: Iterable[list[str]]) -> Iterator[list[str]]:

@@ -11,7 +11,7 @@ from ipoffice.regions.models import Region
 from ipoffice.trademarks.bulk import bulk_load, rows_with_header
 from ipoffice.trademarks.clocks import add_months, clocks_for, opposition_window
 from ipoffice.trademarks.generator import GENERATED, HEADER, MarkGenerator
-from ipoffice.trademarks.models import Trademark, Watch, WatchAlert
+from ipoffice.trademarks.models import Trademark, TrademarkEvent, Watch, WatchAlert
 from ipoffice.trademarks.services import NOTICE_ZH, clear, explain, statistics
 from ipoffice.trademarks.watch import run_watches
 
@@ -147,6 +147,9 @@ def test_bulk_load_is_idempotent_and_all_or_nothing():
     rows = MarkGenerator(seed=12).chunk(0, 50)
     assert bulk_load(rows_with_header(rows))["created"] == 50
     assert bulk_load(rows_with_header(rows)) == {"read": 50, "created": 0, "skipped": 50}
+    events = TrademarkEvent.objects.all()  # the child rows as the ORM reads them back (dates, JSON)
+    assert events.exists() and all(isinstance(e.date, date) and e.details == {} for e in events)
+    assert all(m.goods.exists() and m.parties.filter(role="owner").exists() for m in Trademark.objects.all())
     bad = MarkGenerator(seed=13).chunk(100, 3)
     bad[2][COLUMN["国际分类"]] = "0"
     from ipoffice.core.errors import DataError
