@@ -66,23 +66,28 @@ def test_a_deleted_patent_leaves_the_index(patent):
     assert ids("隔膜") == set()
 
 
-def test_the_importer_indexes_each_batch_once(db, tmp_path, monkeypatch):
-    reference = generator.load_reference(use_db=False)
-    path = generator.generate(tmp_path / "a", 12, 5, formats=["csv"], reference=reference).paths["csv"][0]
-    calls, written = [], []
+@pytest.fixture
+def index_writes(monkeypatch) -> list[list]:
+    """The batches of documents written to the active backend's index, as the test goes on."""
+    batches = []
     backend_class = type(backends.get_backend())
     original = backend_class.write
 
     def spy(self, documents):
-        calls.append(len(documents))
-        written.extend(documents)
+        batches.append(list(documents))
         return original(self, documents)
 
     monkeypatch.setattr(backend_class, "write", spy)
+    return batches
+
+
+def test_the_importer_indexes_each_batch_once(db, tmp_path, index_writes):
+    reference = generator.load_reference(use_db=False)
+    path = generator.generate(tmp_path / "a", 12, 5, formats=["csv"], reference=reference).paths["csv"][0]
     assert import_file(path).created == 12
-    assert calls == [12]
+    assert [len(batch) for batch in index_writes] == [12]
     # the batch is indexed from memory: the same documents as read back from the tables
-    by_id = attrgetter("id")
+    by_id, written = attrgetter("id"), index_writes[0]
     assert sorted(written, key=by_id) == sorted(backends.build_documents([d.id for d in written]), key=by_id)
     # a later version of one record: the patent is saved (and its parties rewritten) once, indexed once
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
@@ -91,25 +96,17 @@ def test_the_importer_indexes_each_batch_once(db, tmp_path, monkeypatch):
     changed = tmp_path / "b.csv"
     with changed.open("w", encoding="utf-8-sig", newline="") as fh:
         csv.writer(fh).writerows(rows)
-    calls.clear()
+    index_writes.clear()
     manifest = import_file(changed)
     assert (manifest.updated, manifest.unchanged) == (1, 11)
-    assert calls == [1]
+    assert [len(batch) for batch in index_writes] == [1]
     assert len(ids("钛合金紧固件")) == 1
 
 
-def test_every_real_file_is_indexed_as_its_tables_read(db, shared_data, monkeypatch):
+def test_every_real_file_is_indexed_as_its_tables_read(db, shared_data, index_writes):
     """The importer indexes each batch from memory; what it writes is what the tables give back, whatever the
     format (names, titles in several languages, numbers), and a patent published twice is indexed as it ends."""
-    written = {}
-    backend_class = type(backends.get_backend())
-    original = backend_class.write
-
-    def spy(self, documents):
-        written.update((d.id, d) for d in documents)
-        return original(self, documents)
-
-    monkeypatch.setattr(backend_class, "write", spy)
     manifests = import_paths(sorted((shared_data / "patents").iterdir()))
     assert all(m.status == "done" for m in manifests) and sum(m.created for m in manifests) > 50
+    written = {d.id: d for batch in index_writes for d in batch}  # the last write of each patent
     assert written == {d.id: d for d in backends.build_documents(list(written))}
