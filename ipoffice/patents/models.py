@@ -2,6 +2,7 @@
 citations and legal events, each linked to entities and regions."""
 
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -28,7 +29,7 @@ class LegalStatus(models.TextChoices):
 
 
 class Patent(models.Model):
-    office = models.CharField(_("office"), max_length=2, db_index=True)  # CN, US, EP, WO, …
+    office = models.CharField(_("office"), max_length=2)  # CN, US, EP, …; indexed first in patent_office_app
     application_number = models.CharField(_("application number"), max_length=40)
     application_date = models.DateField(_("filing date"), null=True, blank=True, db_index=True)
     publication_number = models.CharField(_("publication number"), max_length=40, blank=True, db_index=True)
@@ -97,14 +98,17 @@ class Party(models.Model):
     address = models.CharField(_("address as given"), max_length=500, blank=True)
     country = models.CharField(_("country"), max_length=2, blank=True)
     entity = models.ForeignKey("entities.Entity", null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="patent_parties")
+                               related_name="patent_parties", db_index=False)
     region = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="patent_parties")
+                               related_name="patent_parties", db_index=False)
     region_confidence = models.FloatField(null=True, blank=True)
 
     class Meta:
         ordering = ["patent", "role", "sequence"]
-        indexes = [models.Index(fields=["role", "entity"], name="party_role_entity")]
+        # Only the linked parties are indexed by entity and region: inventors and agents, most of the rows, have
+        # neither, and every index entry is a random write when a large import inserts them.
+        indexes = [models.Index(fields=["entity", "role"], name="party_entity_role", condition=Q(entity__isnull=False)),
+                   models.Index(fields=["region"], name="party_region", condition=Q(region__isnull=False))]
         verbose_name = _("party")
         verbose_name_plural = _("parties")
 

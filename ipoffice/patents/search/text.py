@@ -81,7 +81,10 @@ _ACCENTED = re.compile(r"[\u00c0-\u024f\u1e00-\u1eff]")
 
 def fold(text: str) -> str:
     """Half width, simplified, lower case; accents are taken off Latin letters."""
-    text = to_simplified(unicodedata.normalize("NFKC", text or "")).lower()
+    text = text or ""
+    if not unicodedata.is_normalized("NFKC", text):  # the check is a fraction of normalising text that already is
+        text = unicodedata.normalize("NFKC", text)
+    text = to_simplified(text).lower()
     if _ACCENTED.search(text):
         text = "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
         text = unicodedata.normalize("NFC", text)
