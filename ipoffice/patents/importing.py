@@ -39,6 +39,7 @@ class EntityResolver:
         self._entities: dict[tuple[str, str], int] = {}
         self._regions: dict[str, tuple[int | None, float | None]] = {}
         self._region_ids = {}
+        self.region_codes: dict[int, str] = {}  # region id → its code, for the regions resolved so far
         self._region_objects: dict[int, Region] = {}
 
     def resolve(self, parties: list) -> None:
@@ -81,7 +82,10 @@ class EntityResolver:
         if not code:
             return None
         if code not in self._region_ids:
-            self._region_ids[code] = Region.objects.filter(code=code).values_list("pk", flat=True).first()
+            region_id = Region.objects.filter(code=code).values_list("pk", flat=True).first()
+            self._region_ids[code] = region_id
+            if region_id is not None:
+                self.region_codes[region_id] = code
         return self._region_ids[code]
 
 
@@ -227,18 +231,19 @@ def _write(batch: list[ParsedPatent], counts: Counts, source: str, fmt: str, res
     for model, names, bucket in zip(_CHILDREN[1:], (_CLASS_FIELDS, _CITATION_FIELDS, _EVENT_FIELDS), rows,
                                     strict=True):
         insert_rows(model, names, bucket)
-    index_documents([_document_row(patent, group) for (patent, _record), group in zip(children, parties,
-                                                                                        strict=True)])
+    index_documents([_document_row(patent, group, resolver.region_codes.get(patent.region_id))
+                     for (patent, _record), group in zip(children, parties, strict=True)])
 
 
-def _document_row(patent: Patent, parties: list[_PartyRow]) -> tuple:
+def _document_row(patent: Patent, parties: list[_PartyRow], region_code: str | None) -> tuple:
     """What the search index reads of a patent just written (:func:`.search.backends.document_rows`), from
     memory: the batch is indexed without reading it back."""
     names = {}
     for party in parties:
         names.setdefault(party.role, []).append(party.name)
     return (patent.pk, patent.office, patent.kind, patent.title, patent.titles, patent.abstract, patent.abstracts,
-            patent.first_claim, patent.application_number, patent.publication_number, patent.grant_number, names)
+            patent.first_claim, patent.application_number, patent.publication_number, patent.grant_number,
+            patent.patent_type, patent.legal_status, patent.application_date, region_code, names)
 
 
 def _stored_ids(keys: set[tuple[str, str]]) -> list[int]:

@@ -41,6 +41,7 @@ from django.db import connection
 from django.db.models import Q
 
 from ipoffice.core.bulk import write_rows
+from ipoffice.regions.models import Region
 
 from ..models import Classification, Party, Patent
 from . import query as q
@@ -111,6 +112,7 @@ class Document:
     agent: list[str]
     numbers: list[str]
     applicant_names: list[str]
+    filters: list[str]  # the structured fields as tokens (:func:`filter_tokens`)
 
 
 class SearchBackend(ABC):
@@ -164,8 +166,25 @@ def document_rows(ids: list[int]) -> list[tuple]:
         names.setdefault(patent_id, {}).setdefault(role, []).append(name)
     rows = Patent.objects.filter(pk__in=ids).values_list(
         "pk", "office", "kind", "title", "titles", "abstract", "abstracts", "first_claim", "application_number",
-        "publication_number", "grant_number")
+        "publication_number", "grant_number", "patent_type", "legal_status", "application_date", "region__code")
     return [(*row, names.get(row[0], {})) for row in rows]
+
+
+def filter_tokens(office: str, patent_type: str, legal_status: str, filed: date | None,
+                  region_code: str | None) -> list[str]:
+    """The structured fields that queries filter on most, as tokens (letters and digits only, lower case): the
+    SQLite backend indexes them in a column of their own, so that ``city:4401`` or ``year:2018..2022`` beside
+    the words is one more posting list to intersect instead of a patent row to read for every hit."""
+    tokens = ["o" + office.lower(), "t" + _alnum(patent_type), "s" + _alnum(legal_status)]
+    if filed:
+        tokens.append(f"y{filed.year}")
+    if region_code:
+        tokens += dict.fromkeys(f"r{region_code[:size]}" for size in (2, 4, 6, len(region_code)))
+    return tokens
+
+
+def _alnum(value: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", value.lower())
 
 
 def _text_in_all_languages(text: str, by_language: dict | None) -> str:
@@ -177,7 +196,8 @@ def _text_in_all_languages(text: str, by_language: dict | None) -> str:
 
 def make_document(row: tuple) -> Document:
     """The token streams of one row of :func:`document_rows` (pure: no database)."""
-    pk, office, kind, title, titles, abstract, abstracts, claim, app, pub, grant, parties = row
+    (pk, office, kind, title, titles, abstract, abstracts, claim, app, pub, grant, patent_type, status, filed,
+     region_code, parties) = row
     title_text, abstract_text = _text_in_all_languages(title, titles), _text_in_all_languages(abstract, abstracts)
     return Document(
         id=pk,
@@ -190,6 +210,7 @@ def make_document(row: tuple) -> Document:
         agent=t.analyse_names(parties.get("agent", [])),
         numbers=t.number_tokens(office, kind, [app, pub, grant]),
         applicant_names=parties.get("applicant", []),
+        filters=filter_tokens(office, patent_type, status, filed, region_code),
     )
 
 
@@ -208,6 +229,9 @@ class _Fts:
     target: str
     expr: str
     negated: bool = False
+    #: Of a filter in the index (:func:`filter_tokens`): the same condition in SQL over the patent table. That
+    #: stands wherever no word of the query requires an indexed patent, so that unindexed patents still match.
+    sql: "_Sql | None" = None
 
 
 @dataclass
@@ -229,12 +253,16 @@ class _Compiler:
     def compile(self, node) -> _Sql:
         self.uses_fts = False
         top = self.node(node, negated=False)
+        if isinstance(top, _Fts) and top.sql is not None:
+            top = top.sql
         sql = self.as_sql(top)
         return _Sql(sql.sql, sql.params, sql.parts, top, self.uses_fts)
 
     def as_sql(self, cond) -> _Sql:
         if isinstance(cond, _Sql):
             return cond
+        if cond.sql is not None:
+            return cond.sql
         sql, params = self.backend.fts_condition(cond.target, cond.expr)
         return _Sql(f"NOT COALESCE({sql}, false)", params) if cond.negated else _Sql(sql, params)
 
@@ -244,15 +272,16 @@ class _Compiler:
         if isinstance(node, q.Not):
             inner = self.node(node.child, not negated)
             if isinstance(inner, _Fts) and not inner.negated:
-                return _Fts(inner.target, inner.expr, negated=True)
-            inner = self.as_sql(inner)  # NULL (a patent missing from the index) is false, and NOT of it true
-            return _Sql(f"NOT COALESCE(({inner.sql}), false)", inner.params)
-        if isinstance(node, q.Range):
-            return self.date_range(node)
+                return _Fts(inner.target, inner.expr, negated=True, sql=inner.sql and _negation(inner.sql))
+            return _negation(self.as_sql(inner))
+        if isinstance(node, q.Range) or isinstance(node, q.Term) and q.field_kind(node.field) == "keyword":
+            sql = self.date_range(node) if isinstance(node, q.Range) else self.keyword(node)
+            tokens = _filter_query_tokens(node) if self.backend.filters_indexed else None
+            if tokens is None:
+                return sql
+            b = self.backend  # (not ranked: the score stays that of the words)
+            return _Fts(b.target("filters"), b.fts_or([b.fts_token("filters", token) for token in tokens]), sql=sql)
         if isinstance(node, q.Term):
-            kind = q.field_kind(node.field)
-            if kind == "keyword":
-                return self.keyword(node)
             target, expr = self.term(node)
             self.uses_fts = True
             if not negated:
@@ -263,6 +292,9 @@ class _Compiler:
 
     def boolean(self, conjunction: bool, children: list):
         b = self.backend
+        # Filters go into the full-text expression beside a word that only indexed patents can match; else SQL.
+        words = conjunction and any(isinstance(c, _Fts) and c.sql is None and not c.negated for c in children)
+        children = [c.sql if isinstance(c, _Fts) and c.sql is not None and not words else c for c in children]
         merged, negatives, others = {}, {}, []
         for child in children:
             if isinstance(child, _Fts) and not child.negated:
@@ -342,7 +374,9 @@ class _Compiler:
             return _Sql(f"p.id IN (SELECT c.patent_id FROM {Classification._meta.db_table} c "
                         f"WHERE c.scheme = %s AND {cond})", [node.field, *params])
         if node.field in ("city", "district", "province"):
-            ids = _region_ids(node)
+            prefixes = _region_prefixes(node)
+            ids = list(Region.objects.filter(_starts_with_any(prefixes)).values_list("pk", flat=True)) \
+                if prefixes else []
             if not ids:
                 return _Sql("1 = 0", [])
             return _Sql(f"p.region_id IN ({', '.join(['%s'] * len(ids))})", ids)
@@ -366,14 +400,20 @@ class _Compiler:
         return _Sql(" AND ".join(parts), params)
 
 
-def _region_ids(node: q.Term) -> list[int]:
-    from ipoffice.regions.models import Region
+def _starts_with_any(prefixes: list[str]) -> Q:
+    condition = Q(pk__in=[])
+    for prefix in prefixes:
+        condition |= Q(code__startswith=prefix)
+    return condition
 
+
+def _region_prefixes(node: q.Term) -> list[str]:
+    """The division codes (GB/T 2260 prefixes) that a ``province:``, ``city:`` or ``district:`` term stands for:
+    the given digits, or the codes of the divisions of that name."""
     value = node.value
     level = {"province": Region.Level.PROVINCE, "city": Region.Level.CITY, "district": Region.Level.DISTRICT}
     if value.isdigit():
-        prefix = {"province": value[:2], "city": value[:4]}.get(node.field, value)
-        return list(Region.objects.filter(code__startswith=prefix).values_list("pk", flat=True))
+        return [{"province": value[:2], "city": value[:4]}.get(node.field, value)]
     name = t.fold(value)
     suffixes = {"province": ("省", "市", "自治区"), "city": ("市", "地区", "自治州", "盟"),
                 "district": ("区", "县", "市", "旗")}[node.field]
@@ -382,11 +422,24 @@ def _region_ids(node: q.Term) -> list[int]:
         Q(name__in=names) | Q(short_name__in=names)).values_list("code", flat=True))
     if not codes:
         raise q.QueryError(f"unknown {node.field} '{value}' (give its name or its GB/T 2260 code)", node.pos)
-    ids = []
-    for code in codes:
-        prefix = code[: 2 * level[node.field]]
-        ids += Region.objects.filter(code__startswith=prefix).values_list("pk", flat=True)
-    return sorted(set(ids))
+    return sorted({code[: 2 * level[node.field]] for code in codes})
+
+
+def _filter_query_tokens(node) -> list[str] | None:
+    """The :func:`filter_tokens` that a keyword term or a date range matches (any of them), or None when the
+    condition has no token form (IPC/CPC, kind, family, prefixes, dates other than whole filing years)."""
+    if isinstance(node, q.Range):
+        low, high = node.low, node.high
+        if node.field not in ("year", "ad") or not (low and high) or (low.month, low.day) != (1, 1) \
+                or (high.month, high.day) != (12, 31) or high.year - low.year >= 50:
+            return None
+        return [f"y{year}" for year in range(low.year, high.year + 1)]
+    if node.prefix:
+        return None
+    if node.field in ("city", "district", "province"):
+        return [f"r{prefix}" for prefix in _region_prefixes(node)]
+    first = {"office": "o", "type": "t", "status": "s"}.get(node.field)
+    return None if first is None else [first + _alnum(node.value)]
 
 
 # ---------------------------------------------------------------------------------------------------- SQL backends
@@ -437,6 +490,8 @@ class SqlBackend(SearchBackend):
     #: PostgreSQL does not: at 1 M patents it found a page of 50,000+ hits faster by reading them all once.
     count_first = True
     temp_schema = "temp"
+    #: Whether :func:`filter_tokens` are in the index, so that keyword and filing-year conditions are full text.
+    filters_indexed = False
 
     def base_joins(self) -> str:
         return ""
@@ -668,6 +723,11 @@ class SqlBackend(SearchBackend):
     def write(self, documents: list[Document]) -> None: ...
 
 
+def _negation(cond: _Sql) -> _Sql:
+    """NOT of a condition; NULL (a patent missing from the index) is false, and NOT of it true."""
+    return _Sql(f"NOT COALESCE(({cond.sql}), false)", cond.params)
+
+
 def _with_filters(node, filters):
     if not filters:
         return node
@@ -692,8 +752,8 @@ def _with_filters(node, filters):
 
 
 FTS_TABLE = "patents_search_fts"
-FTS_COLUMNS = ("title", "abstract", "claims", "applicant", "inventor", "agency", "agent", "numbers")
-FTS_WEIGHTS = (10.0, 3.0, 1.0, 5.0, 2.0, 1.0, 1.0, 10.0)
+FTS_COLUMNS = ("title", "abstract", "claims", "applicant", "inventor", "agency", "agent", "numbers", "filters")
+FTS_WEIGHTS = (10.0, 3.0, 1.0, 5.0, 2.0, 1.0, 1.0, 10.0, 0.0)  # (filters: no part in the score)
 
 
 def _fts_quote(token: str) -> str:
@@ -716,6 +776,7 @@ class SqliteFtsBackend(SqlBackend):
     """The embedded backend: SQLite FTS5 over the token streams, filters in SQL on the normal tables."""
 
     vendor = "sqlite"
+    filters_indexed = True
 
     def __init__(self):
         ensure_sqlite_trigger()

@@ -13,6 +13,7 @@ from ipoffice.patents.importing import import_file, import_paths
 from ipoffice.patents.models import Classification, Party, Patent
 from ipoffice.patents.search import backends
 from ipoffice.patents.search.services import search_patents
+from ipoffice.regions.models import Region
 
 
 def ids(query: str) -> set[int]:
@@ -51,6 +52,20 @@ def test_parties_added_renamed_and_removed(patent):
     assert ids("applicant:星河动力") == set()
     inventor.delete()
     assert ids("inventor:欧阳明远") == set()
+
+
+def test_changed_filters_are_indexed(patent):
+    """Status, type, filing year and division are also in the SQLite index (beside words): a change is re-indexed."""
+    assert ids("隔膜 AND status:granted") == set()
+    patent.legal_status, patent.patent_type, patent.application_date = "granted", "utility", date(2019, 5, 1)
+    patent.region = Region.objects.get(code="440305")
+    patent.save()
+    assert ids("隔膜 AND status:granted AND type:utility AND year:2019 AND city:4403 AND district:440305") == {
+        patent.pk}
+    assert ids("隔膜 AND (year:2020..2022 OR city:4401)") == set()
+    patent.region = None
+    patent.save()
+    assert ids("隔膜 AND city:4403") == set()
 
 
 def test_a_changed_classification_is_searched_at_once(patent):

@@ -8,6 +8,7 @@ Segmentation decision (documented in ipoffice.patents.search.text): matching is 
 the 锂电池 inside 锂电池组, not 锂离子电池 (another word); 电池 finds them all; a one-character word (锂) is a prefix.
 """
 
+import importlib
 import json
 from datetime import date
 from io import StringIO
@@ -19,12 +20,18 @@ from ipoffice.entities.services import match_entity
 from ipoffice.patents.models import Classification, Party, Patent
 from ipoffice.patents.search import index_patents, remove_patents
 from ipoffice.patents.search import text as analyser
-from ipoffice.patents.search.backends import SqliteFtsBackend, get_backend
+from ipoffice.patents.search.backends import SqliteFtsBackend, _Compiler, _Fts, filter_tokens, get_backend
 from ipoffice.patents.search.query import All, And, Not, Or, QueryError, Range, Term, parse, to_text
 from ipoffice.patents.search.services import result_as_dict, search_patents
 from ipoffice.regions.models import Region
 
 # ---------------------------------------------------------------------------------------------------- parser
+
+
+def test_filter_tokens():
+    assert filter_tokens("CN", "utility", "granted", date(2019, 5, 1), "440305007") == [
+        "ocn", "tutility", "sgranted", "y2019", "r44", "r4403", "r440305", "r440305007"]
+    assert filter_tokens("US", "invention", "", None, None) == ["ous", "tinvention", "s"]
 
 
 class TestQueryLanguage:
@@ -359,6 +366,42 @@ class TestSearch:
         assert self.found("无人机 OR 钠离子") == {"drone_control", "drone_shell", "sodium"}
         assert self.found("NOT 电池") == {"drone_control", "us_battery", "drone_shell"}
         assert self.found("NOT (电池 OR battery)") == {"drone_control", "drone_shell"}
+
+    def test_filters_beside_words_are_one_index_lookup(self):
+        """On SQLite, keyword and filing-year conditions ANDed with words join the full-text expression (no patent
+        row read per hit) and find what the same conditions find as SQL; alone or in an OR they stay SQL."""
+        backend = get_backend()
+        if not backend.filters_indexed:
+            pytest.skip("this backend filters in SQL")
+        query = "电池 AND city:4403 AND year:2018..2022 AND office:CN NOT type:design NOT status:withdrawn"
+        where = _Compiler(backend).compile(parse(query))
+        assert isinstance(where.top, _Fts)
+        assert all(f'{{filters}} : "{token}"' in where.top.expr
+                   for token in ("r4403", "y2018", "y2022", "ocn", "tdesign", "swithdrawn"))
+        by_sql = self.found("电池") & self.found("city:4403") & self.found("year:2018..2022") & self.found(
+            "office:CN") - self.found("type:design") - self.found("status:withdrawn")
+        assert self.found(query) == by_sql == {"li_cathode"}
+        assert self.found("电池 AND city:深圳 AND district:440307") == self.found("电池") & self.found("district:440307")
+        for sql_only in ("city:4403 AND type:invention", "电池 OR city:4403", "NOT 电池 AND type:utility"):
+            assert not isinstance(_Compiler(backend).compile(parse(sql_only)).top, _Fts)
+
+    def test_the_migration_to_the_filters_column_keeps_the_index(self):
+        """0007 makes the SQLite table again with the ``filters`` column and copies every row over: the same rows
+        as indexing the patents gives, from an index without the column."""
+        if get_backend().vendor != "sqlite":
+            pytest.skip("SQLite's index only")
+        from django.db import connection
+
+        migration = importlib.import_module("ipoffice.patents.migrations.0007_search_filters_column")
+        read = "SELECT rowid, * FROM patents_search_fts ORDER BY rowid"
+        with connection.cursor() as cursor:
+            indexed = cursor.execute(read).fetchall()
+            migration._rebuild(cursor.cursor, migration.OLD_COLUMNS, migration._without_filters)  # as before
+            assert len(cursor.execute(read).fetchall()[0]) == len(indexed[0]) - 1
+            migration._rebuild(cursor.cursor, (*migration.OLD_COLUMNS, "filters"), migration._with_filters)
+            assert cursor.execute(read).fetchall() == indexed
+        self.corpus["li_cathode"].delete()  # the trigger is back
+        assert self.found("电池 AND city:4403") == {"pack_cooling"}
 
     def test_text_and_filters_mixed(self):
         assert self.found("电池 AND city:4403") == {"li_cathode", "pack_cooling"}
