@@ -1,7 +1,7 @@
 """SQLite: the full-text table gets a ninth column, ``filters``, the structured fields as tokens (office, type,
 status, filing year, division codes; see ``filter_tokens``). FTS5 cannot add a column, so the table is made again
-and every indexed row copied over with its new column; the index needs no rebuild from the patents. Nothing on
-PostgreSQL (its filters stay SQL over the patent table)."""
+and every indexed row copied over with its new column (then merged into one segment, as after a rebuild); the
+index needs no rebuild from the patents. Nothing on PostgreSQL (its filters stay SQL over the patent table)."""
 
 from datetime import date
 
@@ -22,6 +22,7 @@ def _rebuild(cursor, columns: tuple[str, ...], rows) -> None:
               f"VALUES ({', '.join(['?'] * (len(columns) + 1))})")
     for batch in rows(cursor):
         cursor.executemany(insert, batch)
+    cursor.execute("INSERT INTO patents_search_fts_new (patents_search_fts_new) VALUES ('optimize')")
     cursor.execute("DROP TABLE patents_search_fts")
     cursor.execute("ALTER TABLE patents_search_fts_new RENAME TO patents_search_fts")
     cursor.execute(TRIGGER)

@@ -18,7 +18,7 @@ from django.core.management import CommandError, call_command
 
 from ipoffice.entities.services import match_entity
 from ipoffice.patents.models import Classification, Party, Patent
-from ipoffice.patents.search import index_patents, remove_patents
+from ipoffice.patents.search import backends, index_patents, remove_patents
 from ipoffice.patents.search import text as analyser
 from ipoffice.patents.search.backends import SqliteFtsBackend, _Compiler, _Fts, filter_tokens, get_backend
 from ipoffice.patents.search.query import All, And, Not, Or, QueryError, Range, Term, parse, to_text
@@ -367,14 +367,17 @@ class TestSearch:
         assert self.found("NOT 电池") == {"drone_control", "us_battery", "drone_shell"}
         assert self.found("NOT (电池 OR battery)") == {"drone_control", "drone_shell"}
 
-    def test_filters_beside_words_are_one_index_lookup(self):
-        """On SQLite, keyword and filing-year conditions ANDed with words join the full-text expression (no patent
-        row read per hit) and find what the same conditions find as SQL; alone or in an OR they stay SQL."""
+    def test_filters_beside_many_hits_of_words_are_one_index_lookup(self, monkeypatch):
+        """On SQLite, keyword and filing-year conditions ANDed with words that match many patents join the
+        full-text expression (no patent row read per hit) and find what the same conditions find as SQL; beside
+        words with few hits, alone, or in an OR they stay SQL."""
         backend = get_backend()
         if not backend.filters_indexed:
             pytest.skip("this backend filters in SQL")
         query = "电池 AND city:4403 AND year:2018..2022 AND office:CN NOT type:design NOT status:withdrawn"
-        where = _Compiler(backend).compile(parse(query))
+        assert not isinstance(backend._compile(parse(query))[1].top, _Fts)  # 电池: 4 hits, far below the bar
+        monkeypatch.setattr(backends, "FILTERS_IN_INDEX_FROM", 4)
+        where = backend._compile(parse(query))[1]
         assert isinstance(where.top, _Fts)
         assert all(f'{{filters}} : "{token}"' in where.top.expr
                    for token in ("r4403", "y2018", "y2022", "ocn", "tdesign", "swithdrawn"))
@@ -384,7 +387,7 @@ class TestSearch:
         by_name = self.found("电池 AND city:深圳 AND district:440307")
         assert by_name == self.found("电池") & self.found("district:440307")
         for sql_only in ("city:4403 AND type:invention", "电池 OR city:4403", "NOT 电池 AND type:utility"):
-            assert not isinstance(_Compiler(backend).compile(parse(sql_only)).top, _Fts)
+            assert not isinstance(_Compiler(backend, filters_in_index=True).compile(parse(sql_only)).top, _Fts)
 
     def test_the_migration_to_the_filters_column_keeps_the_index(self):
         """0007 makes the SQLite table again with the ``filters`` column and copies every row over: the same rows
