@@ -35,6 +35,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import reduce
+from operator import or_
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
@@ -278,14 +280,11 @@ class _Compiler:
             if isinstance(inner, _Fts) and not inner.negated:
                 return _Fts(inner.target, inner.expr, negated=True, sql=inner.sql and _negation(inner.sql))
             return _negation(self.as_sql(inner))
-        if isinstance(node, q.Range) or isinstance(node, q.Term) and q.field_kind(node.field) == "keyword":
-            sql = self.date_range(node) if isinstance(node, q.Range) else self.keyword(node)
-            tokens = _filter_query_tokens(node) if self.backend.filters_indexed else None
-            if tokens is None:
-                return sql
-            b = self.backend  # (not ranked: the score stays that of the words)
-            return _Fts(b.target("filters"), b.fts_or([b.fts_token("filters", token) for token in tokens]), sql=sql)
+        if isinstance(node, q.Range):
+            return self.date_range(node)
         if isinstance(node, q.Term):
+            if q.field_kind(node.field) == "keyword":
+                return self.keyword(node)
             target, expr = self.term(node)
             self.uses_fts = True
             if not negated:
@@ -364,7 +363,7 @@ class _Compiler:
             exprs.append(b.fts_token(node.field, token, prefix=prefix))
         return b.target(node.field), b.fts_and(exprs)
 
-    def keyword(self, node: q.Term) -> _Sql:
+    def keyword(self, node: q.Term) -> "_Sql | _Fts":
         b = self.backend
         value = node.value
         if node.field in ("ipc", "cpc"):
@@ -382,18 +381,27 @@ class _Compiler:
                         f"WHERE c.scheme = %s AND {cond})", [node.field, *params])
         if node.field in ("city", "district", "province"):
             prefixes = _region_prefixes(node)
-            ids = list(Region.objects.filter(_starts_with_any(prefixes)).values_list("pk", flat=True)) \
-                if prefixes else []
-            if not ids:
-                return _Sql("1 = 0", [])
-            return _Sql(f"p.region_id IN ({', '.join(['%s'] * len(ids))})", ids)
+            ids = list(Region.objects.filter(reduce(or_, (Q(code__startswith=p) for p in prefixes)))
+                       .values_list("pk", flat=True))
+            sql = _Sql(f"p.region_id IN ({', '.join(['%s'] * len(ids))})", ids) if ids else _Sql("1 = 0", [])
+            return self.indexed_filter(sql, [f"r{prefix}" for prefix in prefixes])
         column = {"type": "patent_type", "status": "legal_status", "office": "office", "kind": "kind",
                   "family": "family_id"}[node.field]
         if node.prefix:
             return _Sql(b.prefix_sql(f"p.{column}"), [b.prefix_param(value)])
-        return _Sql(f"p.{column} = %s", [value.upper() if node.field == "kind" else value])
+        sql = _Sql(f"p.{column} = %s", [value.upper() if node.field == "kind" else value])
+        first = {"office": "o", "type": "t", "status": "s"}.get(node.field)
+        return self.indexed_filter(sql, [first + _alnum(value)]) if first else sql
 
-    def date_range(self, node: q.Range) -> _Sql:
+    def indexed_filter(self, sql: _Sql, tokens: list[str]) -> "_Sql | _Fts":
+        """A condition that :func:`filter_tokens` also indexes: any of its tokens as a full-text expression that
+        keeps its SQL (not ranked: the score stays that of the words); just the SQL where they are not indexed."""
+        b = self.backend
+        if not b.filters_indexed:
+            return sql
+        return _Fts(b.target("filters"), b.fts_or([b.fts_token("filters", token) for token in tokens]), sql=sql)
+
+    def date_range(self, node: q.Range) -> "_Sql | _Fts":
         column = _DATE_COLUMNS[node.field]
         parts, params = [], []
         if node.low:
@@ -404,14 +412,11 @@ class _Compiler:
             params.append(node.high.isoformat())
         if not parts:
             parts.append(f"p.{column} IS NOT NULL")
-        return _Sql(" AND ".join(parts), params)
-
-
-def _starts_with_any(prefixes: list[str]) -> Q:
-    condition = Q(pk__in=[])
-    for prefix in prefixes:
-        condition |= Q(code__startswith=prefix)
-    return condition
+        sql, low, high = _Sql(" AND ".join(parts), params), node.low, node.high
+        whole_years = column == "application_date" and low and high and (low.month, low.day) == (1, 1) \
+            and (high.month, high.day) == (12, 31) and high.year - low.year < 50
+        return self.indexed_filter(sql, [f"y{year}" for year in range(low.year, high.year + 1)]) if whole_years \
+            else sql
 
 
 def _region_prefixes(node: q.Term) -> list[str]:
@@ -430,23 +435,6 @@ def _region_prefixes(node: q.Term) -> list[str]:
     if not codes:
         raise q.QueryError(f"unknown {node.field} '{value}' (give its name or its GB/T 2260 code)", node.pos)
     return sorted({code[: 2 * level[node.field]] for code in codes})
-
-
-def _filter_query_tokens(node) -> list[str] | None:
-    """The :func:`filter_tokens` that a keyword term or a date range matches (any of them), or None when the
-    condition has no token form (IPC/CPC, kind, family, prefixes, dates other than whole filing years)."""
-    if isinstance(node, q.Range):
-        low, high = node.low, node.high
-        if node.field not in ("year", "ad") or not (low and high) or (low.month, low.day) != (1, 1) \
-                or (high.month, high.day) != (12, 31) or high.year - low.year >= 50:
-            return None
-        return [f"y{year}" for year in range(low.year, high.year + 1)]
-    if node.prefix:
-        return None
-    if node.field in ("city", "district", "province"):
-        return [f"r{prefix}" for prefix in _region_prefixes(node)]
-    first = {"office": "o", "type": "t", "status": "s"}.get(node.field)
-    return None if first is None else [first + _alnum(node.value)]
 
 
 # ---------------------------------------------------------------------------------------------------- SQL backends
