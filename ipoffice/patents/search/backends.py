@@ -62,6 +62,8 @@ FILTERS_IN_INDEX_FROM = 20_000
 TEXT_FIELDS = ("title", "abstract", "claims")
 NAME_FIELDS = ("applicant", "inventor", "agency", "agent")
 _LIMITS = {"title": 500, "abstract": 3000, "claims": 6000}
+#: Patents a large page in date order may walk, in the filing-date index, to find its hits (SQLite).
+DATE_WALK_MAX = 50_000
 #: Rows fetched past a large page's end, so that a tie on score there is usually settled without a second pass.
 TIE_MARGIN = 500
 #: What the page, the families and the facets read of a hit.
@@ -508,7 +510,7 @@ class SqlBackend(SearchBackend):
         with connection.cursor() as cursor:
             total = self._count(cursor, where) if self.count_first and not one_per_family else None
             if total is not None and total > FACET_EXACT_MAX:
-                rows = self._large_page(cursor, where, rank, sort, (page - 1) * page_size, page_size)
+                rows = self._large_page(cursor, where, rank, sort, (page - 1) * page_size, page_size, total)
                 facet_counts = self._sampled_facets(cursor, where, wanted, total)
             else:
                 total, rows, facet_counts = self._small_search(cursor, where, rank, sort, wanted, page, page_size,
@@ -526,8 +528,9 @@ class SqlBackend(SearchBackend):
         driven = self._driven(where) if compiler.filters_beside_words else None
         if driven:
             table, match, _key = self.driving_table(driven[0])
-            with connection.cursor() as cursor:
-                cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE {match}", [driven[0].expr])
+            with connection.cursor() as cursor:  # (counted up to the threshold only: 3 ms, not 60, at 1 M)
+                cursor.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {match} LIMIT %s) w",
+                               [driven[0].expr, FILTERS_IN_INDEX_FROM])
                 if cursor.fetchone()[0] >= FILTERS_IN_INDEX_FROM:
                     compiler = _Compiler(self, filters_in_index=True)
                     where = compiler.compile(node)
@@ -577,11 +580,15 @@ class SqlBackend(SearchBackend):
                 cursor.execute(f"DROP TABLE IF EXISTS {self.temp_schema}.search_hits")
         return total, rows, facet_counts
 
-    def _large_page(self, cursor, where, rank, sort, offset, size) -> list[tuple]:
+    def _large_page(self, cursor, where, rank, sort, offset, size, total) -> list[tuple]:
         """One page of many hits without reading every hit's row: by relevance, the best scores first (only the
         scores are computed for every hit), then their order by score, date and id, as :func:`_small_search`
-        gives it; by date, the patent table in date order."""
+        gives it; newest first, a walk of the filing-date index where the hits are dense enough to fill the page
+        soon (:meth:`_newest_first`); else the hits sorted by date."""
         if not rank:
+            newest = self._newest_first(cursor, where, offset, size, total) if sort != "date" else None
+            if newest is not None:
+                return newest
             cursor.execute(f"SELECT id, 0 FROM (SELECT p.id, p.application_date FROM {self.patent_table} p "
                            f"{self.base_joins() if where.uses_fts else ''} WHERE {where.sql}) h "
                            f"ORDER BY {_ORDERS[sort, False]} LIMIT %s OFFSET %s", [*where.params, size, offset])
@@ -602,6 +609,25 @@ class SqlBackend(SearchBackend):
         best.sort(key=lambda row: (dates.get(row[0]) is not None, dates.get(row[0]) or date.min), reverse=True)
         best.sort(key=lambda row: -(row[1] or 0))
         return best[offset:wanted]
+
+    def _newest_first(self, cursor, where, offset, size, total) -> list[tuple] | None:
+        """A page of many hits, newest first, found by walking the filing-date index from its end and testing
+        each patent until the page is full: about (offset + size) × patents / hits rows instead of sorting every
+        hit (``ipc:G06F*`` at 1 M: 1,000 rows, not 21,000). None where that walk would be long, or no such index."""
+        index = self.date_index(cursor)
+        if index is None:
+            return None
+        cursor.execute(f"SELECT MAX(id) FROM {self.patent_table}")  # (the patents, roughly: one index seek)
+        if (offset + size) * (cursor.fetchone()[0] or 0) > DATE_WALK_MAX * total:
+            return None
+        cursor.execute(f"SELECT p.id, 0 FROM {self.patent_table} p INDEXED BY {index} WHERE {where.sql} "
+                       f"ORDER BY p.application_date DESC, p.id DESC LIMIT %s OFFSET %s", [*where.params, size, offset])
+        return cursor.fetchall()
+
+    def date_index(self, cursor) -> str | None:
+        """The name of an index that lists the patents by filing date and id, where the database can be told to
+        walk it and orders them as ``-date`` does (newest first, no date last)."""
+        return None
 
     def _sampled_facets(self, cursor, where, wanted, total) -> dict[str, list[FacetValue]]:
         """Facets of many hits, counted on every k-th patent id of them (an even sample of about
@@ -822,6 +848,13 @@ class SqliteFtsBackend(SqlBackend):
 
     def driving_table(self, fts: _Fts) -> tuple[str, str, str]:
         return FTS_TABLE, f"{FTS_TABLE} MATCH %s", f"{FTS_TABLE}.rowid"
+
+    def date_index(self, cursor):  # SQLite sorts NULL last in descending order, as ``-date`` wants
+        cursor.execute("SELECT i.name FROM pragma_index_list(%s) i WHERE NOT i.partial AND "
+                       "(SELECT group_concat(c.name) FROM pragma_index_info(i.name) c) = %s",
+                       [self.patent_table, Patent._meta.get_field("application_date").column])
+        row = cursor.fetchone()
+        return row and row[0]
 
     def driven_score(self, rank) -> tuple[str, list]:
         return f"-bm25({FTS_TABLE}, {', '.join(str(w) for w in FTS_WEIGHTS)})", []

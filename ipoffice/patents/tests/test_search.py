@@ -521,9 +521,9 @@ class TestSearch:
         from a count: the same hits in the same order as when every hit is read, ties on score included."""
         from ipoffice.patents.search import backends
 
-        for day in (1, 3, 2):  # three copies of one patent: equal scores, told apart by date, then id
+        for day in (1, 3, 0, 2):  # copies of one patent: equal scores, told apart by date (none last), then id
             spec = dict(CORPUS["pack_cooling"], application_number=f"20231000000{day}7",
-                        application_date=date(2023, 1, day))
+                        application_date=date(2023, 1, day) if day else None)
             copy = _create(f"copy{day}", spec)
             self.keys[copy.pk] = f"copy{day}"
             index_patents([copy.pk])
@@ -536,7 +536,8 @@ class TestSearch:
                     for r in [search_patents(text, sort=sort, page=page, page_size=size, facets=False)]]
 
         every_hit = answers()
-        assert search_patents("散热").hits[0].score == search_patents("散热").hits[1].score  # a tie to break
+        scores = [h.score for h in search_patents("散热").hits]
+        assert len(set(scores)) < len(scores)  # ties to break
         monkeypatch.setattr(backends, "FACET_EXACT_MAX", 1)
         assert answers() == every_hit
         monkeypatch.setattr(backends, "TIE_MARGIN", 1)  # the ties found by a second pass
