@@ -6,7 +6,9 @@ Both index the same pre-segmented token streams (:mod:`.text`) and run the same 
   numbers) become full-text expressions — FTS5 ``MATCH`` strings, PostgreSQL ``tsquery`` literals — and the
   leaves side by side under one AND/OR are merged into one expression, so a plain query is one index lookup.
   Structured leaves (IPC/CPC, region, type, status, office, dates) are SQL over the normal tables, always current;
-* when the condition is one full-text expression ANDed with the rest (the usual query), the index leads the
+  office, type, status, filing year and division are also indexed as tokens (:func:`filter_tokens`), and beside
+  words with many hits they join the full-text expression (``SqlBackend._compile``);
+* when the condition is full-text expressions ANDed with the rest (the usual query), the index leads the
   join and the patent table is read only where a column or a condition needs it;
 * the hits go into a temporary table; one statement pages through it (with the total as a window count), one
   more counts every facet over it (``UNION ALL``). Over ``FACET_EXACT_MAX`` hits the facets are counted on an
@@ -24,12 +26,13 @@ patents.
 SQLite: an FTS5 table ``patents_search_fts`` (rowid = patent id) with one column per field, the ``ascii``
 tokenizer (it keeps every non-ASCII character inside a token, so the analyser's tokens are taken as they are).
 
-PostgreSQL: a table ``patents_search_doc`` (patent_id, body, names, numbers, applicants) with ``tsvector``
-literals built from the token streams (no parser, no dictionary — equivalent to the ``simple`` configuration on
-pre-segmented text); title, abstract and claims are weights A, B, C of ``body``; applicant, inventor, agency
-and agent are A, B, C, D of ``names``; GIN indexes on the three, and a pg_trgm index on the applicants' names
-for fuzzy name suggestions. ``title`` is a generated column, the A lexemes of ``body``, with its own GIN index:
-``title:`` queries are the commonest field queries, and the weight of ``body`` cannot be read from its index.
+PostgreSQL: a table ``patents_search_doc`` (patent_id, body, names, numbers, filters, applicants) with
+``tsvector`` literals built from the token streams (no parser, no dictionary — equivalent to the ``simple``
+configuration on pre-segmented text); title, abstract and claims are weights A, B, C of ``body``; applicant,
+inventor, agency and agent are A, B, C, D of ``names``; GIN indexes on the four, and a pg_trgm index on the
+applicants' names for fuzzy name suggestions. ``title`` is a generated column, the A lexemes of ``body``, with
+its own GIN index: ``title:`` queries are the commonest field queries, and the weight of ``body`` cannot be read
+from its index.
 """
 
 import re
@@ -399,10 +402,8 @@ class _Compiler:
 
     def indexed_filter(self, sql: _Sql, tokens: list[str]) -> "_Sql | _Fts":
         """A condition that :func:`filter_tokens` also indexes: any of its tokens as a full-text expression that
-        keeps its SQL (not ranked: the score stays that of the words); just the SQL where they are not indexed."""
+        keeps its SQL (not ranked: the score stays that of the words)."""
         b = self.backend
-        if not b.filters_indexed:
-            return sql
         return _Fts(b.target("filters"), b.fts_or([b.fts_token("filters", token) for token in tokens]), sql=sql)
 
     def date_range(self, node: q.Range) -> "_Sql | _Fts":
@@ -490,8 +491,9 @@ class SqlBackend(SearchBackend):
     #: scan either way), so it scores them once into a table of ids (``_ids_first``).
     count_first = True
     temp_schema = "temp"
-    #: Whether :func:`filter_tokens` are in the index, so that keyword and filing-year conditions are full text.
-    filters_indexed = False
+    #: Whether the index takes one full-text condition per query (SQLite: one MATCH per table) or several (on the
+    #: columns of one table, negated ones too: PostgreSQL).
+    one_match = True
     driven_join = "JOIN"  # how a query led by the index joins the patents
 
     def base_joins(self) -> str:
@@ -532,10 +534,9 @@ class SqlBackend(SearchBackend):
         where = compiler.compile(node)
         driven = self._driven(where) if compiler.filters_beside_words else None
         if driven:
-            table, match, _key = self.driving_table(driven[0])
+            words, params = self._driven_select("1", (driven[0], []))
             with connection.cursor() as cursor:  # (counted up to the threshold only: 3 ms, not 60, at 1 M)
-                cursor.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {match} LIMIT %s) w",
-                               [driven[0].expr, FILTERS_IN_INDEX_FROM])
+                cursor.execute(f"SELECT COUNT(*) FROM ({words} LIMIT %s) w", [*params, FILTERS_IN_INDEX_FROM])
                 if cursor.fetchone()[0] >= FILTERS_IN_INDEX_FROM:
                     compiler = _Compiler(self, filters_in_index=True)
                     where = compiler.compile(node)
@@ -690,7 +691,7 @@ class SqlBackend(SearchBackend):
         ``ids_only``) and the score (0 without ``rank``); with ``sample`` > 1 those whose id is a multiple of it."""
         driven = self._driven(where)
         if driven:
-            columns = f"{self.driving_table(driven[0])[2]} AS id" if ids_only else HIT_COLUMNS
+            columns = f"{self.driving_table()[1]} AS id" if ids_only else HIT_COLUMNS
             score, params = self.driven_score(rank) if rank else ("0", [])
             return self._driven_select(f"{columns}, {score} AS score", driven, sample, params)
         if rank:
@@ -705,30 +706,37 @@ class SqlBackend(SearchBackend):
 
     # -- queries led by the full-text index
     def _driven(self, where: _Sql) -> tuple | None:
-        """(the full-text expression, the other conditions) when the condition is one full-text expression ANDed
-        with the rest (the usual query): then the index leads the join, and the patents are read only where a
-        column or a condition needs them."""
+        """(the full-text conditions, the other conditions) when the condition is full-text expressions ANDed
+        with the rest (the usual query; one expression where the index takes one, see ``one_match``): then the
+        index leads the join, and the patents are read only where a column or a condition needs them."""
         top = where.top
         parts = [top] if isinstance(top, _Fts) else list(top.parts or []) if isinstance(top, _Sql) else []
-        driving = [p for p in parts if isinstance(p, _Fts) and not p.negated]
-        if len(driving) != 1:
+        leading = [p for p in parts if isinstance(p, _Fts) and not p.negated]
+        if not leading or (self.one_match and len(leading) > 1):
             return None
-        rest = [_Compiler(self).as_sql(p) for p in parts if p is not driving[0]]
-        return driving[0], rest
+        if not self.one_match:
+            leading += [p for p in parts if isinstance(p, _Fts) and p.negated and p.sql is None]
+        rest = [_Compiler(self).as_sql(p) for p in parts if all(p is not fts for fts in leading)]
+        return leading, rest
 
     def _driven_select(self, columns: str, driven, sample: int = 1, column_params=()) -> tuple[str, list]:
-        fts, rest = driven
-        table, match, key = self.driving_table(fts)
-        conditions = [match, *(f"({r.sql})" for r in rest)]
+        leading, rest = driven
+        table, key = self.driving_table()
+        matches = [self.fts_match(fts) for fts in leading]
+        conditions = [*matches, *(f"({r.sql})" for r in rest)]
         if sample > 1:
             conditions.append(f"{key} %% {int(sample)} = 0")
         join = f" {self.driven_join} {self.patent_table} p ON p.id = {key}" if rest or "p." in columns else ""
         return (f"SELECT {columns} FROM {table}{join} WHERE {' AND '.join(conditions)}",
-                [*column_params, fts.expr, *(param for r in rest for param in r.params)])
+                [*column_params, *(fts.expr for fts in leading), *(param for r in rest for param in r.params)])
 
     @abstractmethod
-    def driving_table(self, fts: _Fts) -> tuple[str, str, str]:
-        """(FROM item, match condition with one parameter, patent id column) of a query led by the index."""
+    def driving_table(self) -> tuple[str, str]:
+        """(FROM item, patent id column) of a query led by the index."""
+
+    @abstractmethod
+    def fts_match(self, fts: _Fts) -> str:
+        """The condition (one parameter: the expression) that a full-text part puts on the leading index."""
 
     @abstractmethod
     def driven_score(self, rank) -> tuple[str, list]:
@@ -850,10 +858,9 @@ def ensure_sqlite_trigger() -> None:
 
 
 class SqliteFtsBackend(SqlBackend):
-    """The embedded backend: SQLite FTS5 over the token streams, filters in SQL on the normal tables."""
+    """The embedded backend: SQLite FTS5 over the token streams, one column per field and one of filters."""
 
     vendor = "sqlite"
-    filters_indexed = True
     #: The index leads, whatever the statistics say. Without them (Django and the importer never ANALYZE),
     #: SQLite took ``status:granted``'s index first and matched the words once per patent: 30 s, not 6 ms.
     driven_join = "CROSS JOIN"
@@ -887,8 +894,11 @@ class SqliteFtsBackend(SqlBackend):
     def fts_condition(self, target, expr):
         return f"p.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)", [expr]
 
-    def driving_table(self, fts: _Fts) -> tuple[str, str, str]:
-        return FTS_TABLE, f"{FTS_TABLE} MATCH %s", f"{FTS_TABLE}.rowid"
+    def driving_table(self):
+        return FTS_TABLE, f"{FTS_TABLE}.rowid"
+
+    def fts_match(self, fts):
+        return f"{FTS_TABLE} MATCH %s"
 
     def date_index(self, cursor):  # SQLite sorts NULL last in descending order, as ``-date`` wants
         cursor.execute("SELECT i.name FROM pragma_index_list(%s) i WHERE NOT i.partial AND "
@@ -996,6 +1006,7 @@ class PostgresBackend(SqlBackend):
 
     vendor = "postgresql"
     count_first = False
+    one_match = False
     temp_schema = "pg_temp"
     date_placeholder = "%s::date"
     year_sql = "to_char(h.application_date, 'YYYY')"
@@ -1006,7 +1017,7 @@ class PostgresBackend(SqlBackend):
             return "title"  # ts_filter(body, '{a}'), its own column and index (migration 0005)
         if field in ("text", *TEXT_FIELDS):
             return "body"
-        return "numbers" if field == "number" else "names"
+        return {"number": "numbers", "filters": "filters"}.get(field, "names")
 
     def _weight(self, field):
         return _PG_WEIGHTS.get(field, "")
@@ -1038,8 +1049,12 @@ class PostgresBackend(SqlBackend):
         cursor.execute("SELECT current_setting('transaction_read_only')")
         return self.materialize and cursor.fetchone()[0] != "on"
 
-    def driving_table(self, fts):
-        return f"{PG_TABLE} s", f"s.{fts.target} @@ %s::tsquery", "s.patent_id"
+    def driving_table(self):
+        return f"{PG_TABLE} s", "s.patent_id"
+
+    def fts_match(self, fts):
+        match = f"s.{fts.target} @@ %s::tsquery"
+        return f"NOT ({match})" if fts.negated else match
 
     def driven_score(self, rank):
         score, _joins, params, _join_params = self.score_sql(rank)
@@ -1066,9 +1081,10 @@ class PostgresBackend(SqlBackend):
                  tsvector_literal([(d.title, "A"), (d.abstract, "B"), (d.claims, "C")]),
                  tsvector_literal([(d.applicant, "A"), (d.inventor, "B"), (d.agency, "C"), (d.agent, "D")]),
                  tsvector_literal([(d.numbers, "")]),
-                 " | ".join(t.fold(n) for n in d.applicant_names)) for d in documents]
+                 " | ".join(t.fold(n) for n in d.applicant_names),
+                 " ".join(_lexeme(token) for token in d.filters)) for d in documents]
         self.remove([d.id for d in documents])
-        write_rows(PG_TABLE, ["patent_id", "body", "names", "numbers", "applicants"], rows)
+        write_rows(PG_TABLE, ["patent_id", "body", "names", "numbers", "applicants", "filters"], rows)
 
     def remove(self, ids):
         ids = list(ids)

@@ -55,7 +55,7 @@ def test_parties_added_renamed_and_removed(patent):
 
 
 def test_changed_filters_are_indexed(patent, monkeypatch):
-    """Status, type, filing year and division are also in the SQLite index (beside words): a change is re-indexed."""
+    """Status, type, filing year and division are also in the index (beside words): a change is re-indexed."""
     monkeypatch.setattr(backends, "FILTERS_IN_INDEX_FROM", 0)  # the filters beside any word from the index
     assert ids("隔膜 AND status:granted") == set()
     patent.legal_status, patent.patent_type, patent.application_date = "granted", "utility", date(2019, 5, 1)

@@ -12,6 +12,7 @@ import importlib
 import json
 from datetime import date
 from io import StringIO
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -20,7 +21,7 @@ from ipoffice.entities.services import match_entity
 from ipoffice.patents.models import Classification, Party, Patent
 from ipoffice.patents.search import backends, index_patents, remove_patents
 from ipoffice.patents.search import text as analyser
-from ipoffice.patents.search.backends import SqliteFtsBackend, _Compiler, _Fts, filter_tokens, get_backend
+from ipoffice.patents.search.backends import SqliteFtsBackend, _Compiler, filter_tokens, get_backend
 from ipoffice.patents.search.query import All, And, Not, Or, QueryError, Range, Term, parse, to_text
 from ipoffice.patents.search.services import result_as_dict, search_patents
 from ipoffice.regions.models import Region
@@ -368,26 +369,25 @@ class TestSearch:
         assert self.found("NOT (电池 OR battery)") == {"drone_control", "drone_shell"}
 
     def test_filters_beside_many_hits_of_words_are_one_index_lookup(self, monkeypatch):
-        """On SQLite, keyword and filing-year conditions ANDed with words that match many patents join the
-        full-text expression (no patent row read per hit) and find what the same conditions find as SQL; beside
-        words with few hits, alone, or in an OR they stay SQL."""
+        """Keyword and filing-year conditions ANDed with words that match many patents join the full-text
+        condition (no patent row read per hit) and find what the same conditions find as SQL; beside words with
+        few hits, alone, or in an OR they stay SQL."""
         backend = get_backend()
-        if not backend.filters_indexed:
-            pytest.skip("this backend filters in SQL")
         query = "电池 AND city:4403 AND year:2018..2022 AND office:CN NOT type:design NOT status:withdrawn"
-        assert not isinstance(backend._compile(parse(query))[1].top, _Fts)  # 电池: 4 hits, far below the bar
+        assert backend._driven(backend._compile(parse(query))[1])[1]  # 电池: 4 hits, far below the bar: SQL
         monkeypatch.setattr(backends, "FILTERS_IN_INDEX_FROM", 4)
-        where = backend._compile(parse(query))[1]
-        assert isinstance(where.top, _Fts)
-        assert all(f'{{filters}} : "{token}"' in where.top.expr
-                   for token in ("r4403", "y2018", "y2022", "ocn", "tdesign", "swithdrawn"))
+        leading, rest = backend._driven(backend._compile(parse(query))[1])
+        assert not rest  # every condition on the index
+        expression = " ".join(fts.expr for fts in leading)
+        assert all(token in expression for token in ("r4403", "y2018", "y2022", "ocn", "tdesign", "swithdrawn"))
         by_sql = self.found("电池") & self.found("city:4403") & self.found("year:2018..2022") & self.found(
             "office:CN") - self.found("type:design") - self.found("status:withdrawn")
         assert self.found(query) == by_sql == {"li_cathode"}
         by_name = self.found("电池 AND city:深圳 AND district:440307")
         assert by_name == self.found("电池") & self.found("district:440307")
         for sql_only in ("city:4403 AND type:invention", "电池 OR city:4403", "NOT 电池 AND type:utility"):
-            assert not isinstance(_Compiler(backend, filters_in_index=True).compile(parse(sql_only)).top, _Fts)
+            params = _Compiler(backend, filters_in_index=True).compile(parse(sql_only)).params
+            assert not any(token in str(p) for p in params for token in ("r4403", "tinvention", "tutility"))
 
     def test_the_migration_to_the_filters_column_keeps_the_index(self):
         """0007 makes the SQLite table again with the ``filters`` column and copies every row over: the same rows
@@ -406,6 +406,34 @@ class TestSearch:
             assert cursor.execute(read).fetchall() == indexed
         self.corpus["li_cathode"].delete()  # the trigger is back
         assert self.found("电池 AND city:4403") == {"pack_cooling"}
+
+    def test_the_migration_to_the_filters_vector_fills_it_as_indexing_does(self):
+        """0008 makes PostgreSQL's table again with a ``filters`` vector filled in SQL: the same tokens as indexing
+        gives, and the indexes back."""
+        if get_backend().vendor != "postgresql":
+            pytest.skip("PostgreSQL's index only")
+        from django.db import connection
+
+        migration = importlib.import_module("ipoffice.patents.migrations.0008_search_doc_filters")
+        read = "SELECT patent_id, filters::text FROM patents_search_doc ORDER BY patent_id"
+        indexes = "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'patents_search_doc' ORDER BY 1"
+        with connection.cursor() as cursor:
+            cursor.execute(read)
+            indexed = cursor.fetchall()
+            cursor.execute(indexes)
+            index_definitions = cursor.fetchall()
+            editor = SimpleNamespace(connection=connection)
+            migration.Migration.operations[0].reverse_code(None, editor)  # as before 0008
+            columns = "SELECT column_name FROM information_schema.columns WHERE table_name = 'patents_search_doc'"
+            cursor.execute(columns)
+            assert "filters" not in {row[0] for row in cursor.fetchall()}
+            migration.forward(None, editor)
+            cursor.execute(read)
+            assert cursor.fetchall() == indexed
+            cursor.execute(indexes)
+            assert cursor.fetchall() == index_definitions
+        assert any("'r440305'" in row[1] for row in indexed)
+        assert self.found("电池 AND city:4403") == {"li_cathode", "pack_cooling"}
 
     def test_text_and_filters_mixed(self):
         assert self.found("电池 AND city:4403") == {"li_cathode", "pack_cooling"}
