@@ -35,6 +35,7 @@ its own GIN index: ``title:`` queries are the commonest field queries, and the w
 from its index.
 """
 
+import json
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
@@ -534,13 +535,17 @@ class SqlBackend(SearchBackend):
         where = compiler.compile(node)
         driven = self._driven(where) if compiler.filters_beside_words else None
         if driven:
-            words, params = self._driven_select("1", (driven[0], []))
-            with connection.cursor() as cursor:  # (counted up to the threshold only: 3 ms, not 60, at 1 M)
-                cursor.execute(f"SELECT COUNT(*) FROM ({words} LIMIT %s) w", [*params, FILTERS_IN_INDEX_FROM])
-                if cursor.fetchone()[0] >= FILTERS_IN_INDEX_FROM:
+            with connection.cursor() as cursor:
+                if self.at_least(cursor, *self._driven_select("1", (driven[0], [])), FILTERS_IN_INDEX_FROM):
                     compiler = _Compiler(self, filters_in_index=True)
                     where = compiler.compile(node)
         return compiler, where
+
+    def at_least(self, cursor, select: str, params: list, count: int) -> bool:
+        """Whether ``select`` finds ``count`` rows or more: counted up to ``count`` (on SQLite the index alone
+        answers: 3 ms for ``装置`` at 1 M, not the 60 of counting all of its hits)."""
+        cursor.execute(f"SELECT COUNT(*) FROM ({select} LIMIT %s) w", [*params, count])
+        return cursor.fetchone()[0] >= count
 
     def _count(self, cursor, where: _Sql) -> int:
         """The number of hits, in the cheapest form (no score, no columns, the patents read only if needed)."""
@@ -1051,6 +1056,13 @@ class PostgresBackend(SqlBackend):
 
     def driving_table(self):
         return f"{PG_TABLE} s", "s.patent_id"
+
+    def at_least(self, cursor, select, params, count):
+        """The planner's estimate (its statistics of the commonest lexemes): counting would read a table row per
+        hit, GIN having no index-only scans (84 ms for ``abstract:传感器`` at 1 M)."""
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {select}", params)
+        plan = cursor.fetchone()[0]
+        return (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"] >= count
 
     def fts_match(self, fts):
         match = f"s.{fts.target} @@ %s::tsquery"
