@@ -432,9 +432,9 @@ class TestSearch:
             assert cursor.fetchall() == indexed
             cursor.execute(indexes)
             assert cursor.fetchall() == index_definitions
-            cursor.execute("SELECT attname, attstorage FROM pg_attribute WHERE attname IN ('body', 'names') "
+            cursor.execute("SELECT attname, attstorage FROM pg_attribute WHERE attname IN ('body', 'names', 'title') "
                            "AND attrelid = 'patents_search_doc'::regclass ORDER BY 1")
-            assert cursor.fetchall() == [("body", "m"), ("names", "m")]  # in the row, not the TOAST table
+            assert cursor.fetchall() == [("body", "m"), ("names", "m"), ("title", "m")]  # in the row, not TOAST
         assert any("'r440305'" in row[1] for row in indexed)
         assert self.found("电池 AND city:4403") == {"li_cathode", "pack_cooling"}
 
