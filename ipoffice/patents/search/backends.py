@@ -595,8 +595,8 @@ class SqlBackend(SearchBackend):
         """(total, page rows, facets), the hits' ids and scores kept in a temporary table, read from the
         full-text index alone where the words are the whole condition: the patents' rows are read for the page
         and the facets only (on a sample of the hits over ``FACET_EXACT_MAX``). PostgreSQL, where reading a row
-        per hit for the table (a join by primary key) took more time than matching and scoring them: ``电池``,
-        62,000 hits at 1 M, 555 → 150 ms."""
+        per hit for the table (a join by primary key) took more time than matching and scoring them
+        (``applicant:昊电精密``, 176,670 hits at 1 M: 866 → 597 ms)."""
         temp = f"{self.temp_schema}.search_hits"
         select, params = self._hits_select(where, rank, ids_only=True)
         cursor.execute(f"DROP TABLE IF EXISTS {temp}")
