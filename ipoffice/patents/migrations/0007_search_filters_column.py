@@ -1,7 +1,7 @@
 """SQLite: the full-text table gets a ninth column, ``filters``, the structured fields as tokens (office, type,
 status, filing year, division codes; see ``filter_tokens``). FTS5 cannot add a column, so the table is made again
 and every indexed row copied over with its new column (then merged into one segment, as after a rebuild); the
-index needs no rebuild from the patents. Nothing on PostgreSQL (its filters stay SQL over the patent table)."""
+index needs no rebuild from the patents. Nothing on PostgreSQL (its ``filters`` vector came with 0008)."""
 
 from datetime import date
 

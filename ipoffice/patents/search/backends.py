@@ -63,7 +63,7 @@ FACET_LIMIT = 20  # values of the ipc and applicant facets (the others are short
 FACET_EXACT_MAX = 10_000
 FACET_SAMPLE = 5_000
 SORTS = ("relevance", "date", "-date")
-#: Hits of a query's words from which its filters are matched in the index (SQLite; see ``SqlBackend._compile``).
+#: Hits of a query's words from which its filters are matched in the index (see ``SqlBackend._compile``).
 FILTERS_IN_INDEX_FROM = 20_000
 TEXT_FIELDS = ("title", "abstract", "claims")
 NAME_FIELDS = ("applicant", "inventor", "agency", "agent")
@@ -185,8 +185,8 @@ def document_rows(ids: list[int]) -> list[tuple]:
 def filter_tokens(office: str, patent_type: str, legal_status: str, filed: date | None,
                   region_code: str | None) -> list[str]:
     """The structured fields that queries filter on most, as tokens (letters and digits only, lower case): the
-    SQLite backend indexes them in a column of their own, so that ``city:4401`` or ``year:2018..2022`` beside
-    the words is one more posting list to intersect instead of a patent row to read for every hit."""
+    backends index them in a column of their own, so that ``city:4401`` or ``year:2018..2022`` beside the words
+    is one more posting list to intersect instead of a patent row to read for every hit."""
     tokens = ["o" + office.lower(), "t" + _alnum(patent_type), "s" + _alnum(legal_status)]
     if filed:
         tokens.append(f"y{filed.year}")
