@@ -39,6 +39,7 @@ import json
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from functools import reduce
@@ -561,14 +562,9 @@ class SqlBackend(SearchBackend):
         """(total, page rows, facets) when every hit is read: the hits are kept in a temporary table for the page
         and the facets (one evaluation of the query), or evaluated twice where no table can be made."""
         materialize = bool(wanted) and self.can_materialize(cursor)
-        if materialize:
-            select, params = self._hits_select(where, rank)
-            cursor.execute(f"DROP TABLE IF EXISTS {self.temp_schema}.search_hits")
-            cursor.execute(f"CREATE TEMP TABLE search_hits AS {select}", params)
-            hits_sql, hits_params = self._hits_cte(None, None, one_per_family)
-        else:
-            hits_sql, hits_params = self._hits_cte(where, rank, one_per_family)
-        try:
+        with self._hits_table(cursor, *self._hits_select(where, rank)) if materialize else nullcontext():
+            hits_sql, hits_params = self._hits_cte(None, None, one_per_family) if materialize else \
+                self._hits_cte(where, rank, one_per_family)
             cursor.execute(f"{hits_sql} SELECT id, score, COUNT(*) OVER () FROM result "
                            f"ORDER BY {_ORDERS[sort, bool(rank)]} LIMIT %s OFFSET %s",
                            [*hits_params, page_size, (page - 1) * page_size])
@@ -586,10 +582,18 @@ class SqlBackend(SearchBackend):
                     hits_sql = hits_sql.replace(", result AS (", ", full_result AS (", 1) + \
                         f", result AS (SELECT * FROM full_result WHERE id %% {-(-total // FACET_SAMPLE)} = 0)"
                 facet_counts = self._facets(hits_sql, hits_params, wanted, cursor, total)
-        finally:
-            if materialize:
-                cursor.execute(f"DROP TABLE IF EXISTS {self.temp_schema}.search_hits")
         return total, rows, facet_counts
+
+    @contextmanager
+    def _hits_table(self, cursor, select: str, params: list):
+        """The rows of ``select`` in the temporary table ``search_hits`` (its qualified name), dropped after."""
+        table = f"{self.temp_schema}.search_hits"
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        cursor.execute(f"CREATE TEMP TABLE search_hits AS {select}", params)
+        try:
+            yield table
+        finally:
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
     def _ids_first(self, cursor, where, rank, sort, wanted, page, page_size):
         """(total, page rows, facets), the hits' ids and scores kept in a temporary table, read from the
@@ -597,11 +601,7 @@ class SqlBackend(SearchBackend):
         and the facets only (on a sample of the hits over ``FACET_EXACT_MAX``). PostgreSQL, where reading a row
         per hit for the table (a join by primary key) took more time than matching and scoring them
         (``applicant:昊电精密``, 176,670 hits at 1 M: 866 → 597 ms)."""
-        temp = f"{self.temp_schema}.search_hits"
-        select, params = self._hits_select(where, rank, ids_only=True)
-        cursor.execute(f"DROP TABLE IF EXISTS {temp}")
-        cursor.execute(f"CREATE TEMP TABLE search_hits AS {select}", params)
-        try:
+        with self._hits_table(cursor, *self._hits_select(where, rank, ids_only=True)) as temp:
             cursor.execute(f"SELECT COUNT(*) FROM {temp}")
             total = cursor.fetchone()[0]
             offset = (page - 1) * page_size
@@ -618,8 +618,6 @@ class SqlBackend(SearchBackend):
                 cte = (f"WITH result AS MATERIALIZED (SELECT {HIT_COLUMNS} FROM {temp} h JOIN {self.patent_table} p "
                        f"ON p.id = h.id{f' WHERE h.id %% {sample} = 0' if sample > 1 else ''})")
                 facet_counts = self._facets(cte, [], wanted, cursor, total)
-        finally:
-            cursor.execute(f"DROP TABLE IF EXISTS {temp}")
         return total, rows, facet_counts
 
     def _large_page(self, cursor, where, rank, sort, offset, size, total) -> list[tuple]:
