@@ -3,6 +3,7 @@ INSERT, by COPY on PostgreSQL and one ``executemany`` on SQLite. No signals are 
 values are converted for the database as Django would convert them (dates, JSON)."""
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.utils import timezone
 
 _PLAIN = {"AutoField", "BigAutoField", "BooleanField", "CharField", "TextField", "FloatField", "ForeignKey",
           "IntegerField", "PositiveIntegerField", "PositiveSmallIntegerField", "SmallIntegerField"}
@@ -30,16 +31,27 @@ def _converters(fields) -> list:
     return [(i, f) for i, f in enumerate(fields) if f.get_internal_type() not in _PLAIN]
 
 
+_EMPTY = (type(None), dict, list)
+
+
 def _prepared(rows, converters) -> list:
     if not converters:
         return rows
     db = connections[DEFAULT_DB_ALIAS]  # the connection itself: every attribute read through the proxy costs
     converters = [(i, f.get_db_prep_save) for i, f in converters]
+    empty = {}  # (position, type) → that column's None, {} or [] converted once: most JSON and many date values
     prepared = []
     for row in rows:
         row = list(row)
         for i, convert in converters:
-            row[i] = convert(row[i], db)
+            value = row[i]
+            if not value and type(value) in _EMPTY:
+                key = (i, type(value))
+                if key not in empty:
+                    empty[key] = convert(value, db)
+                row[i] = empty[key]
+            else:
+                row[i] = convert(value, db)
         prepared.append(row)
     return prepared
 
@@ -94,3 +106,17 @@ def insert_objects(objs: list) -> None:
         rows.append([pk, *(getattr(obj, name) for name in attnames)])
     pk_and_fields = [opts.pk, *fields]
     write_rows(opts.db_table, [f.column for f in pk_and_fields], _prepared(rows, _converters(pk_and_fields)))
+
+
+def insert_with_history(objs: list) -> list:
+    """:func:`insert_objects`, and a "created" row for each in the model's history table (django-simple-history),
+    as its ``bulk_create_with_history`` writes them but without Django's bulk INSERT. Returns ``objs``."""
+    if not objs:
+        return objs
+    insert_objects(objs)
+    history = type(objs[0]).history.model
+    now = timezone.now()
+    tracked = [f.attname for f in history.tracked_fields]
+    insert_objects([history(history_date=now, history_type="+", history_user=None, history_change_reason=None,
+                            **{name: getattr(obj, name) for name in tracked}) for obj in objs])
+    return objs

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, models, transaction
 from django.utils import translation
 
+from ipoffice.core.bulk import insert_objects, insert_with_history
 from ipoffice.core.errors import DataError
 from ipoffice.core.text import fold, has_han
 from ipoffice.regions.models import Region
@@ -106,8 +107,6 @@ def match_entities(requests: list[MatchRequest], *, source: str = "") -> list[Ma
     are read in three queries, the entities made on the way are matched by the names after them, and the new
     entities (with their history) and the decisions are written in bulk. A branch name, or a name that cleans to
     nothing, goes through :func:`match_entity` itself."""
-    from simple_history.utils import bulk_create_with_history
-
     items = []
     for request in requests:
         display = clean_name(request.name)
@@ -141,12 +140,12 @@ def match_entities(requests: list[MatchRequest], *, source: str = "") -> list[Ma
 
     def flush() -> None:
         if pending:
-            bulk_create_with_history(pending, Entity, batch_size=500)
+            insert_with_history(pending)
             pending.clear()
-        MatchDecision.objects.bulk_create([
+        insert_objects([
             MatchDecision(input_name=r.name[:300], input_address=(r.address or "")[:300], input_credit_code="",
                           entity=m.entity, method=m.method, score=m.score, reason=m.reason[:500],
-                          source=source[:200]) for r, m in decisions], batch_size=500)
+                          source=source[:200]) for r, m in decisions])
         decisions.clear()
 
     for request, display, key, core, special in items:

@@ -14,9 +14,8 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history
 
-from ipoffice.core.bulk import insert_objects, insert_rows
+from ipoffice.core.bulk import insert_objects, insert_rows, insert_with_history
 from ipoffice.core.errors import DataError
 from ipoffice.entities.models import Entity
 from ipoffice.entities.names import clean_name, guess_kind, name_key
@@ -68,7 +67,7 @@ class Owners:
                             region_id=self._regions.get(address))
             entity.fill_derived_fields()
             new.append(entity)
-        bulk_create_with_history(new, Entity, batch_size=1000)
+        insert_with_history(new)
         for key, pk, region in Entity.objects.filter(name_key__in=list(wanted)).values_list("name_key", "pk",
                                                                                             "region_id"):
             self.by_key[key] = (pk, region)

@@ -44,6 +44,8 @@ import snowballstemmer
 from opencc import OpenCC
 from pypinyin import lazy_pinyin
 
+from ipoffice.core.text import to_halfwidth
+
 #: Separates the precise stream from the extra tokens, and one name from the next. The analyser never yields it
 #: (it is punctuation), and both backends keep it as a token (FTS5's ``ascii`` tokenizer keeps every non-ASCII
 #: character; PostgreSQL takes the tokens as given).
@@ -81,10 +83,7 @@ _ACCENTED = re.compile(r"[\u00c0-\u024f\u1e00-\u1eff]")
 
 def fold(text: str) -> str:
     """Half width, simplified, lower case; accents are taken off Latin letters."""
-    text = text or ""
-    if not unicodedata.is_normalized("NFKC", text):  # the check is a fraction of normalising text that already is
-        text = unicodedata.normalize("NFKC", text)
-    text = to_simplified(text).lower()
+    text = to_simplified(to_halfwidth(text or "")).lower()
     if _ACCENTED.search(text):
         text = "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
         text = unicodedata.normalize("NFC", text)
