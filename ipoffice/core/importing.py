@@ -32,12 +32,21 @@ def _field_names(cls: type) -> tuple[str, ...] | None:
     return tuple(f.name for f in fields(cls)) if is_dataclass(cls) else None
 
 
+def _fields_of(value, names: tuple[str, ...]) -> dict:
+    """A dataclass instance's fields by name: its own ``__dict__`` when that holds them and nothing else (the
+    encoder only reads it), else a new dict."""
+    own = getattr(value, "__dict__", None)
+    if own is not None and tuple(own) == names:
+        return own
+    return {name: getattr(value, name) for name in names}
+
+
 def _json_default(value):
     """Nested dataclasses as their fields (what ``dataclasses.asdict`` gives), anything else as ``str``."""
     names = _field_names(type(value))
     if names is None:
         return str(value)
-    return {name: getattr(value, name) for name in names}
+    return _fields_of(value, names)
 
 
 _HASH_JSON = json.JSONEncoder(sort_keys=True, default=_json_default, ensure_ascii=False)
@@ -50,10 +59,7 @@ def record_hash(record) -> str:
     encoder turns nested dataclasses into their fields itself. The digests are the same as before, so files
     imported earlier still re-import unchanged."""
     names = _field_names(type(record))
-    if names is not None:
-        data = {name: getattr(record, name) for name in names}
-    else:
-        data = record.as_dict()
+    data = dict(_fields_of(record, names)) if names is not None else record.as_dict()
     data.pop("record", None)
     return hashlib.sha256(_HASH_JSON.encode(data).encode()).hexdigest()
 
