@@ -4,7 +4,7 @@ import unicodedata
 from functools import lru_cache
 
 from opencc import OpenCC
-from pypinyin import Style, lazy_pinyin
+from pypinyin import lazy_pinyin
 
 _t2s = OpenCC("t2s")
 
@@ -41,9 +41,21 @@ def pinyin(text: str) -> str:
     return "".join(lazy_pinyin(to_simplified(text), errors="default")).lower()
 
 
-def pinyin_initials(text: str) -> str:
-    """First letters of each syllable: 广州 → gz."""
-    return "".join(lazy_pinyin(to_simplified(text), style=Style.FIRST_LETTER, errors="default")).lower()
+_OTHER = "\x00"  # marks the runs that have no pinyin (letters, digits, punctuation), left as they are
+
+
+def pinyin_and_initials(text: str) -> tuple[str, str]:
+    """:func:`pinyin` and the first letters of its syllables (广州 → guangzhou, gz), from one conversion (the
+    conversion is what costs); runs without pinyin stay whole in both (TCL科技 → tclkeji, tclkj)."""
+    syllables, initials = [], []
+    for item in lazy_pinyin(to_simplified(text), errors=lambda run: _OTHER + run):
+        if item.startswith(_OTHER):
+            syllables.append(item[1:])
+            initials.append(item[1:])
+        else:
+            syllables.append(item)
+            initials.append(item[:1])
+    return "".join(syllables).lower(), "".join(initials).lower()
 
 
 def has_han(text: str) -> bool:

@@ -106,13 +106,14 @@ class Entity(models.Model):
 
     def fill_derived_fields(self) -> None:
         """Normalise the name and credit code and compute the matching keys (also before bulk creation)."""
-        from ipoffice.core.text import pinyin, pinyin_initials
+        from ipoffice.core.text import pinyin_and_initials
 
         from .names import clean_name, core_name, name_key
 
         self.name = clean_name(self.name)[:200]
         self.name_key, self.core_key = name_key(self.name)[:200], core_name(self.name)[:200]
-        self.name_pinyin, self.name_initials = pinyin(self.name)[:400], pinyin_initials(self.name)[:100]
+        name_pinyin, initials = pinyin_and_initials(self.name)
+        self.name_pinyin, self.name_initials = name_pinyin[:400], initials[:100]
         self.credit_code = self.credit_code.strip().upper() if self.credit_code else None
 
 class EntityAlias(models.Model):

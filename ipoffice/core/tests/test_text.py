@@ -1,8 +1,9 @@
 import unicodedata
 
 import pytest
+from pypinyin import Style, lazy_pinyin
 
-from ipoffice.core.text import fold, to_halfwidth
+from ipoffice.core.text import fold, pinyin, pinyin_and_initials, to_halfwidth, to_simplified
 
 
 @pytest.mark.parametrize("text", [
@@ -16,3 +17,14 @@ def test_halfwidth_is_nfkc_whatever_the_text(text):
 
 def test_fold_makes_width_script_and_case_comparable():
     assert fold("  廣州　ＡＢＣ（有限）公司 ") == "广州 abc(有限)公司"
+
+
+@pytest.mark.parametrize("name", ["深圳市大疆创新科技有限公司", "重庆长安汽车股份有限公司", "TCL科技集团",
+                                  "深圳abc公司", "华为技术有限公司(深圳)", "绿地lv", "廣州·天河", "一二三4五", ""])
+def test_initials_are_pypinyins_first_letters_and_the_pinyin_is_pinyin(name):
+    first_letters = "".join(lazy_pinyin(to_simplified(name), style=Style.FIRST_LETTER, errors="default")).lower()
+    assert pinyin_and_initials(name) == (pinyin(name), first_letters)
+
+
+def test_pinyin_keeps_phrase_readings_and_runs_without_pinyin():
+    assert pinyin_and_initials("重庆TCL") == ("chongqingtcl", "cqtcl")

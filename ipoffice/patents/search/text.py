@@ -151,9 +151,11 @@ def _streams(text: str, limit: int) -> tuple[list[str], list[str], list[str]]:
     them. A token is joined to the one before when both are Chinese with nothing between them in the text."""
     precise, extras, chinese = [], [], []
     previous, previous_han = "", False
-    for piece in rjieba.cut(fold(text)):
+    text = fold(text)
+    bounded = len(text) > limit  # (every token is a character or more: a shorter text stays under the limit)
+    for piece in rjieba.cut(text):
         parts, clean = _piece(piece)
-        if len(precise) + len(parts) > limit:
+        if bounded and len(precise) + len(parts) > limit:
             parts = parts[:limit - len(precise)]
         if not clean:
             previous_han = False
@@ -166,7 +168,7 @@ def _streams(text: str, limit: int) -> tuple[list[str], list[str], list[str]]:
                     extras.extend(subs)
             precise.append(token)
             previous, previous_han = token, han
-        if len(precise) >= limit:
+        if bounded and len(precise) >= limit:
             break
         if not clean:
             previous_han = False
