@@ -674,3 +674,36 @@ def test_sqlite_fts_table_exists_only_on_sqlite():
     else:
         assert "patents_search_fts" not in tables
         assert "patents_search_doc" in tables
+
+
+@pytest.mark.django_db
+def test_the_facets_and_the_hits_columns_are_read_from_indexes_not_rows():
+    """What the facets read of the hits' applicants and classifications (both databases), and of the hits
+    themselves (PostgreSQL, which would read a heap row per hit), is in an index (migration 0010): the plan
+    reads the index alone."""
+    from django.db import connection
+
+    class Recorder:  # the facets' SQL, instead of running it
+        def execute(self, sql, params):
+            self.sql, self.params = sql, params
+
+        def fetchall(self):
+            return [("_sample", None, 0)]
+
+    recorder = Recorder()
+    hits = f"SELECT {backends.HIT_COLUMNS} FROM patents_patent p WHERE p.id IN (1, 2, 3)"
+    get_backend()._facets(f"WITH result AS MATERIALIZED ({hits})", [], ("ipc", "applicant"), recorder, 0)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # (the planner would scan tables this small)
+            cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off")
+            only, plans = "Index Only Scan using {}", []
+            for sql, params in ((recorder.sql, recorder.params), (hits, [])):
+                cursor.execute(f"EXPLAIN {sql}", params)
+                plans.append("\n".join(row[0] for row in cursor.fetchall()))
+            assert only.format("patents_patent_hit_columns") in plans[1]
+        else:
+            only = "USING COVERING INDEX {}"
+            cursor.execute(f"EXPLAIN QUERY PLAN {recorder.sql}", recorder.params)
+            plans = ["\n".join(row[-1] for row in cursor.fetchall())]
+    assert only.format("party_applicant") in plans[0]
+    assert only.format("classification_patent") in plans[0]
