@@ -25,7 +25,7 @@ from .models import Citation, Classification, ImportManifest, LegalEvent, Party,
 from .search import index_documents
 from .search.indexing import index_suspended
 
-BATCH = 500
+BATCH = 2000
 _CHILDREN = (Party, Classification, Citation, LegalEvent)
 
 
@@ -113,14 +113,18 @@ _CITATION_FIELDS = ("patent_id", "sequence", "cited_office", "cited_number", "ci
 _EVENT_FIELDS = ("patent_id", "date", "code", "description", "details")
 
 
+_ROLES = (Party.Role.APPLICANT, Party.Role.INVENTOR, Party.Role.AGENCY, Party.Role.AGENT)
+
+
 def _parties(record: ParsedPatent) -> list[_PartyRow]:
     """The parties of a record in role and sequence order, their patent id still to be set."""
-    parties = []
-    for role in (Party.Role.APPLICANT, Party.Role.INVENTOR, Party.Role.AGENCY, Party.Role.AGENT):
-        members = [p for p in record.parties if p.role == role]
-        parties += [_PartyRow(None, role, i, p.name[:300], p.address[:500], (p.country or "")[:2].upper())
-                    for i, p in enumerate(members)]
-    return parties
+    by_role = {role: [] for role in _ROLES}
+    for party in record.parties:
+        members = by_role.get(party.role)
+        if members is not None:
+            members.append(_PartyRow(None, party.role, len(members), party.name[:300], party.address[:500],
+                                     (party.country or "")[:2].upper()))
+    return [row for members in by_role.values() for row in members]
 
 
 def _children(patent_id: int, record: ParsedPatent) -> tuple[list, ...]:

@@ -6,6 +6,9 @@ import re
 from ipoffice.core.errors import DataError
 
 _CN_TYPES = {"1": "invention", "2": "utility", "3": "design", "8": "invention", "9": "utility"}
+_NUMBER_PUNCTUATION = re.compile(r"[\s.]")
+_OFFICE_PREFIX = re.compile(r"^(CN|ZL)")
+_CN_APPLICATION = re.compile(r"\d{12}[\dX]|\d{8}[\dX]")
 
 
 def cn_check_digit(digits: str) -> str:
@@ -22,9 +25,8 @@ def parse_cn_application_number(text: str) -> tuple[str, str]:
     8-digit form before (``CN98123456.X``: year, type, serial, check), with or without ``CN``, ``ZL``, the dot
     and spaces. Type 1/8 is an invention, 2/9 a utility model (8 and 9: PCT national phase), 3 a design.
     """
-    cleaned = re.sub(r"[\s.]", "", (text or "").upper())
-    cleaned = re.sub(r"^(CN|ZL)", "", cleaned)
-    if not re.fullmatch(r"\d{12}[\dX]|\d{8}[\dX]", cleaned):
+    cleaned = _OFFICE_PREFIX.sub("", _NUMBER_PUNCTUATION.sub("", (text or "").upper()))
+    if not _CN_APPLICATION.fullmatch(cleaned):
         raise DataError.single(f"'{text}' is not a CN application number (12 or 8 digits and a check character)",
                                field="application_number")
     digits, check = cleaned[:-1], cleaned[-1]

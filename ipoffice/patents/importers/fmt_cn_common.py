@@ -39,22 +39,25 @@ def application_number(text: str) -> tuple[str, str]:
     Raises :class:`DataError` with the reason when the number is malformed or its check character is wrong.
     """
     digits, kind = parse_cn_application_number(text)
-    cleaned = re.sub(r"[\s.]", "", text.upper())
-    return digits + cleaned[-1], kind
+    return digits + _NUMBER_PUNCTUATION.sub("", text.upper())[-1], kind
 
 
 _PUBLICATION = re.compile(r"^(?:CN)?\s*(\d{6,10})\s*([A-Z]\d?)$")
+_SPACES = re.compile(r"\s+")
+_NUMBER_PUNCTUATION = re.compile(r"[\s.]")
+_KIND_CODE = re.compile(r"([A-Z]\d?)$")
+_EVENT_SEPARATOR = re.compile(r"[;；\n]")
 
 
 def publication_number(text: str) -> str:
     """'CN 111234567 A' → '111234567A' (the office's writing without the office prefix and spaces)."""
-    cleaned = re.sub(r"\s+", "", (text or "").upper())
+    cleaned = _SPACES.sub("", (text or "").upper())
     match = _PUBLICATION.match(cleaned)
     return f"{match[1]}{match[2]}" if match else cleaned.removeprefix("CN")
 
 
 def kind_of(number: str) -> str:
-    match = re.search(r"([A-Z]\d?)$", number or "")
+    match = _KIND_CODE.search(number or "")
     return match[1] if match else ""
 
 
@@ -115,7 +118,7 @@ _EVENT = re.compile(r"(\d{4}[-./]?\d{1,2}[-./]?\d{1,2})\s+([A-Z][A-Z0-9]{1,5})\s
 def parse_events(text: str) -> list[ParsedEvent]:
     """'2019-03-12 PB01 公开; 2019-04-05 SE01 实质审查的生效' → events (raises ValueError on a bad item)."""
     events = []
-    for item in re.split(r"[;；\n]", text or ""):
+    for item in _EVENT_SEPARATOR.split(text or ""):
         item = item.strip()
         if not item:
             continue

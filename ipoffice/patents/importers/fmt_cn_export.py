@@ -87,6 +87,10 @@ _SPLIT = re.compile(r"\s*[;；|\n]\s*")
 _IPC = re.compile(r"^[A-H]\d{2}[A-Z]")
 _LOCARNO = re.compile(r"^\d{2}-\d{2}$")
 _AGENCY_CODE = re.compile(r"\s*[（(]?\d{5}[)）]?$")
+_COUNT = re.compile(r"\d+(\.0)?")
+_COUNTRY = re.compile(r"[A-Z]{2}")
+_SPACES = re.compile(r"\s+")
+_CITED = re.compile(r"([A-Z]{2})(\S+?)([A-Z]\d?)?")  # office, number, kind code
 
 
 def _key(heading) -> str:
@@ -241,7 +245,7 @@ class CNExportParser(Parser):
             priority_date=dates["优先权日"] or min((parse_date(p["date"]) for p in priorities if p["date"]),
                                                 default=None),
             titles={"zh": title} if title else {}, abstract=_text(v.get("摘要")), first_claim=_text(v.get("主权项")),
-            claims_count=int(float(claims)) if re.fullmatch(r"\d+(\.0)?", claims) else None, ipc=ipc,
+            claims_count=int(float(claims)) if _COUNT.fullmatch(claims) else None, ipc=ipc,
             locarno=locarno, parties=self._parties(v), priorities=priorities, pct=pct,
             family_id=_text(v.get("同族ID")), citations=self._citations(v.get("引证专利")), events=events,
             legal_status=status, is_generated=any(word in source for word in GENERATED_WORDS), record=where)
@@ -249,7 +253,7 @@ class CNExportParser(Parser):
     @staticmethod
     def _parties(v: dict) -> list[ParsedParty]:
         code = _text(v.get("国省代码")).upper()
-        country = code if re.fullmatch(r"[A-Z]{2}", code) else "CN" if code.isdigit() or _han(code) else ""
+        country = code if _COUNTRY.fullmatch(code) else "CN" if code.isdigit() or _han(code) else ""
         applicants = _split(v.get("申请人"))
         parties = [ParsedParty(name, "applicant", _text(v.get("申请人地址")) if i == 0 else "", country)
                    for i, name in enumerate(applicants)]
@@ -290,8 +294,7 @@ class CNExportParser(Parser):
     def _citations(value) -> list[ParsedCitation]:
         citations = []
         for item in _split(value):
-            cleaned = re.sub(r"\s+", "", item.upper())
-            match = re.fullmatch(r"([A-Z]{2})(\S+?)([A-Z]\d?)?", cleaned)
+            match = _CITED.fullmatch(_SPACES.sub("", item.upper()))
             if not match:
                 citations.append(ParsedCitation(non_patent=item))
                 continue
