@@ -124,6 +124,13 @@ class TestAnalyser:
         assert stream[0] == "锂电池" and stream[1] == analyser.SEP
         assert {"锂电", "电池", "lidianchi", "dianchi"} <= set(stream[2:])
 
+    def test_a_long_text_keeps_its_first_tokens_up_to_the_limit(self):
+        unit = "锂离子电池正极材料，"
+        stream = analyser.analyse_text(unit * 50, limit=10)
+        assert stream[:stream.index(analyser.SEP)] == (analyser.words(unit) * 3)[:10]
+        assert "lilizi" in stream  # (the extras of the tokens kept)
+        assert analyser.analyse_text(unit * 50, limit=len(unit) * 50) == analyser.analyse_text(unit * 50)
+
     def test_names_are_bigrams(self):
         assert analyser.analyse_names(["比亚迪", "Tesla, Inc."]) == ["比亚", "亚迪", "迪", analyser.SEP, "tesla", "inc"]
         assert analyser.name_tokens("大疆创新", query=True) == [["大疆", "疆创", "创新"]]
