@@ -714,3 +714,15 @@ def test_the_facets_and_the_hits_columns_are_read_from_indexes_not_rows():
             plans = ["\n".join(row[-1] for row in cursor.fetchall())]
     assert only.format("party_applicant") in plans[0]
     assert only.format("classification_patent") in plans[0]
+
+
+@pytest.mark.django_db
+def test_sqlite_merges_index_segments_sixteen_at_a_time():
+    """Migration 0011: fewer merges while a large import writes the index (see the migration)."""
+    if get_backend().vendor != "sqlite":
+        pytest.skip("SQLite's FTS5 option")
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT v FROM patents_search_fts_config WHERE k = 'automerge'")
+        assert cursor.fetchone() == (16,)
