@@ -332,11 +332,8 @@ def resolve_addresses(addresses: list[str]) -> list[AddressResolution]:
     if not addresses:  # cpca cannot build its table from no rows
         return []
     texts = [fold(a or "").replace(" ", "") for a in addresses]
-    frame = cpca.transform(texts)
-    results = []
-    for text, (_, row) in zip(texts, frame.iterrows(), strict=True):
-        results.append(_resolution(text, row))
-    return results
+    rows = cpca.transform(texts).to_dict("records")  # (plain dicts: a frame's iterrows builds a Series per row)
+    return [_resolution(text, row) for text, row in zip(texts, rows, strict=True)]
 
 
 def _resolution(text: str, row) -> AddressResolution:
