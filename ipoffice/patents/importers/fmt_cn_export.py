@@ -83,7 +83,7 @@ COLUMNS = {
     "数据来源": ["数据来源", "来源", "source"],
 }
 _REQUIRED = "申请号"
-_SPLIT = re.compile(r"\s*[;；|\n]\s*")
+_SPLIT = re.compile(r"[;；|\n]")
 _IPC = re.compile(r"^[A-H]\d{2}[A-Z]")
 _LOCARNO = re.compile(r"^\d{2}-\d{2}$")
 _AGENCY_CODE = re.compile(r"\s*[（(]?\d{5}[)）]?$")
@@ -112,7 +112,9 @@ def header_columns(row) -> dict[str, int] | None:
 
 
 def _split(value) -> list[str]:
-    return [item for item in _SPLIT.split(str(value or "").strip()) if item]
+    """The items of a list cell (``;``, ``；``, ``|`` or new lines between them), without spaces around them."""
+    text = value if isinstance(value, str) else str(value or "")
+    return [item for item in map(str.strip, _SPLIT.split(text)) if item]
 
 
 def _head_text(head: bytes) -> str | None:
