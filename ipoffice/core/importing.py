@@ -168,6 +168,8 @@ def import_file(registry: Registry, path: Path, *, progress: Callable[[int], Non
     from django.db import transaction
     from django.utils import timezone
 
+    from .sqlite import import_cache
+
     path = Path(path)
     manifest = registry.manifest_model(path=str(path), sha256="", format="", status="failed",
                                        started_at=timezone.now())
@@ -179,7 +181,7 @@ def import_file(registry: Registry, path: Path, *, progress: Callable[[int], Non
             raise FileError(f"format not recognised (not {registry.formats})")
         manifest.format = parser.format
         resolver = registry.resolver(f"{registry.name}:{path.name}")
-        with transaction.atomic():
+        with import_cache(), transaction.atomic():
             batch = []
             for item in parse_failures(parser().parse(path)):
                 counts.read += 1
