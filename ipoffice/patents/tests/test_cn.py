@@ -201,6 +201,15 @@ def test_export_column_variants_and_date_forms(tmp_path, reference):
     assert parsed[0].record == "row 3"
 
 
+def test_list_cells_split_on_any_separator_without_the_spaces_around_it():
+    from ipoffice.patents.importers.fmt_cn_export import _split
+
+    cell = " 华为技术有限公司 ；\u3000清华大学| 张 三 \n\n李四;; "
+    assert _split(cell) == ["华为技术有限公司", "清华大学", "张 三", "李四"]
+    assert _split(None) == _split("") == _split(" \u3000 ") == []
+    assert _split(2016.0) == ["2016.0"]
+
+
 def test_xlsx_from_another_writer_and_unrelated_workbooks(tmp_path, reference):
     from datetime import date
 
