@@ -30,8 +30,9 @@ def install() -> None:
 @contextmanager
 def import_cache():
     """A 512 MiB page cache while an import writes its file in one transaction: the pages it changes stay in
-    memory instead of spilling to the database file before the commit (at 1 M patents, 4 % more per second).
-    The connection's usual cache afterwards; nothing on PostgreSQL."""
+    memory instead of spilling to the database file before the commit (30,000 patents in one file: 8 % more per
+    CPU second). SQLite takes the memory page by page as the transaction needs it and frees it when the cache is
+    set back to the connection's usual size afterwards; nothing on PostgreSQL."""
     if connection.vendor != "sqlite":
         yield
         return
