@@ -6,7 +6,7 @@ from datetime import date
 
 from ipoffice.core.errors import DataError
 
-from ..numbers import parse_cn_application_number
+from ..numbers import cn_check_digit, parse_cn_application_number
 from .base import ParsedEvent
 
 GENERATED_WORDS = ("generated", "生成", "模拟", "虚构")
@@ -39,12 +39,11 @@ def application_number(text: str) -> tuple[str, str]:
     Raises :class:`DataError` with the reason when the number is malformed or its check character is wrong.
     """
     digits, kind = parse_cn_application_number(text)
-    return digits + _NUMBER_PUNCTUATION.sub("", text.upper())[-1], kind
+    return digits + cn_check_digit(digits), kind  # (the parse has checked the given one against it)
 
 
 _PUBLICATION = re.compile(r"^(?:CN)?\s*(\d{6,10})\s*([A-Z]\d?)$")
 _SPACES = re.compile(r"\s+")
-_NUMBER_PUNCTUATION = re.compile(r"[\s.]")
 _KIND_CODE = re.compile(r"([A-Z]\d?)$")
 _EVENT_SEPARATOR = re.compile(r"[;；\n]")
 
