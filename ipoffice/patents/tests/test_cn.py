@@ -2,6 +2,7 @@
 the CNIPA XML and the 60-column export (CSV, XLSX) parsers, and ``import_file`` on what the generator writes."""
 
 import csv
+import gc
 import gzip
 import io
 import re
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from ipoffice.core import importing as core_importing
 from ipoffice.patents import generator
 from ipoffice.patents.importers.base import detect_parser
 from ipoffice.patents.importing import import_file
@@ -341,6 +343,25 @@ def test_gbk_csv_is_refused_whole(tmp_path, reference):
     assert manifest.status == "failed" and manifest.format == "cn-export"
     assert "not UTF-8" in manifest.error and "GBK" in manifest.error and "nothing imported" in manifest.error
     assert manifest.created == 0 and not Patent.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_import_collects_garbage_less_often_and_puts_the_thresholds_back_when_it_fails(
+        tmp_path, reference, monkeypatch):
+    data = generator.generate(tmp_path, 10, 19, formats=["xml"], reference=reference).paths["xml"][0].read_bytes()
+    cut = tmp_path / "truncated.xml"
+    cut.write_bytes(data[: len(data) // 2])
+    during, parse = [], core_importing.parse_failures
+
+    def watched(items):
+        during.append(gc.get_threshold())
+        yield from parse(items)
+
+    monkeypatch.setattr(core_importing, "parse_failures", watched)
+    before = gc.get_threshold()
+    assert import_file(cut).status == "failed"
+    assert during == [core_importing.IMPORT_GC_THRESHOLDS] != [before]
+    assert gc.get_threshold() == before
 
 
 @pytest.mark.django_db
