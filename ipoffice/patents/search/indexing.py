@@ -14,12 +14,15 @@ from contextvars import ContextVar
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
+from ipoffice.core.importing import fewer_collections
+
 from ..models import Party, Patent
 from .backends import get_backend
 
 _suspended: ContextVar[bool] = ContextVar("patent_index_suspended", default=False)
 
 
+@fewer_collections()
 def reindex_all(*, batch: int = 2000, progress: Callable[[int], None] | None = None) -> int:
     """Empty the index and index every patent again; returns the number indexed."""
     backend = get_backend()

@@ -360,7 +360,7 @@ def test_an_import_collects_garbage_less_often_and_puts_the_thresholds_back_when
     monkeypatch.setattr(core_importing, "parse_failures", watched)
     before = gc.get_threshold()
     assert import_file(cut).status == "failed"
-    assert during == [core_importing.IMPORT_GC_THRESHOLDS] != [before]
+    assert during == [core_importing.BULK_GC_THRESHOLDS] != [before]
     assert gc.get_threshold() == before
 
 

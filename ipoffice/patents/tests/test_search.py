@@ -8,6 +8,7 @@ Segmentation decision (documented in ipoffice.patents.search.text): matching is 
 the 锂电池 inside 锂电池组, not 锂离子电池 (another word); 电池 finds them all; a one-character word (锂) is a prefix.
 """
 
+import gc
 import importlib
 import json
 from datetime import date
@@ -17,6 +18,7 @@ from types import SimpleNamespace
 import pytest
 from django.core.management import CommandError, call_command
 
+from ipoffice.core.importing import BULK_GC_THRESHOLDS
 from ipoffice.entities.services import match_entity
 from ipoffice.patents.models import Classification, Party, Patent
 from ipoffice.patents.search import backends, index_patents, remove_patents
@@ -657,11 +659,16 @@ class TestSearch:
         with pytest.raises(CommandError, match="unknown field 'foo'"):
             call_command("patents", "search", "foo:bar", stdout=StringIO())
 
-    def test_cli_reindex(self):
+    def test_cli_reindex(self, monkeypatch):
         get_backend().clear()
+        backend, during = type(get_backend()), []
+        index = backend.index
+        monkeypatch.setattr(backend, "index", lambda self, ids: during.append(gc.get_threshold()) or index(self, ids))
+        before = gc.get_threshold()
         out = StringIO()
         call_command("patents", "reindex", stdout=out, stderr=StringIO())
         assert out.getvalue().strip() == f"{len(CORPUS)} patents indexed"
+        assert set(during) == {BULK_GC_THRESHOLDS} != {before} and gc.get_threshold() == before  # fewer passes
         assert self.found("无人机") == {"drone_control", "drone_shell"}
 
     def test_result_as_dict(self):
