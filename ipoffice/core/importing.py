@@ -1,4 +1,5 @@
-"""Plumbing shared by the registries' file importers (patents, trademarks): file errors, counts, hashes."""
+"""Plumbing shared by the registries' file importers (patents, trademarks): file errors, counts, hashes, and fewer
+garbage-collector passes during bulk work."""
 
 import gc
 import hashlib
