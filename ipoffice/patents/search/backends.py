@@ -707,12 +707,12 @@ class SqlBackend(SearchBackend):
             score, joins, select_params, join_params = self.score_sql(rank)
         else:
             score, joins, select_params, join_params = "0", "", [], []
-        sampled = f" AND p.id %% {int(sample)} = 0" if sample > 1 else ""  # (%% is the drivers' escape of %)
         ids = _id_set(where)
-        if sampled and ids:  # the sample taken from the ids, before their patents are read
-            where = _Sql(f"p.id IN (SELECT c.patent_id {ids.ids_from}{sampled.replace('p.id', 'c.patent_id')})",
+        if sample > 1 and ids:  # the sample taken from the ids, before their patents are read
+            where = _Sql(f"p.id IN (SELECT c.patent_id {ids.ids_from} AND c.patent_id %% {int(sample)} = 0)",
                          ids.params, uses_fts=False)
-            sampled = ""
+            sample = 1
+        sampled = f" AND p.id %% {int(sample)} = 0" if sample > 1 else ""  # (%% is the drivers' escape of %)
         sql = (f"SELECT {'p.id AS id' if ids_only else HIT_COLUMNS}, {score} AS score FROM {self.patent_table} p "
                f"{self.base_joins() if where.uses_fts else ''} {joins} "
                f"WHERE ({where.sql}){sampled}")
