@@ -1,11 +1,17 @@
 """SQLite connection settings for a registry of millions of rows: every new connection gets a larger page cache,
 memory-mapped reads (the operating system's page cache is shared between connections, which Django opens per
-request) and temporary tables in memory (the search keeps each query's hits in one)."""
+request) and temporary tables in memory (the search keeps each query's hits in one); read-only connections in
+worker threads let one search use every core (:func:`fetch_in_parallel`)."""
 
+import os
+import sqlite3
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 from django.db import connection
 from django.db.backends.signals import connection_created
+from django.db.backends.sqlite3.base import SQLiteCursorWrapper
 
 CACHE = "PRAGMA cache_size = -65536"  # KiB: 64 MiB per connection (the default is 2 MiB)
 PRAGMAS = (
@@ -43,3 +49,45 @@ def import_cache():
     finally:
         with connection.cursor() as cursor:
             cursor.execute(CACHE)
+
+
+_workers = threading.local()  # per worker thread: its read-only connection to each database
+_pool: tuple[int, ThreadPoolExecutor] | None = None  # (the process that made it, the pool): none after a fork
+
+
+def parallel_reads_possible() -> bool:
+    """Whether other connections see what Django's connection sees: SQLite, more than one core, and no
+    transaction open (in one, its uncommitted rows would be missing from the others)."""
+    return connection.vendor == "sqlite" and (os.cpu_count() or 1) > 1 and not connection.in_atomic_block
+
+
+def fetch_in_parallel(statements: list[tuple[str, list]]) -> list[list[tuple]]:
+    """The rows of each read statement (SQL with ``%s`` parameters, as Django's cursor takes it), the first
+    on Django's connection and the others at the same time on read-only connections of worker threads: the
+    sqlite3 module lets go of the interpreter while SQLite runs a statement, so they use one core each. Only
+    where :func:`parallel_reads_possible`."""
+    global _pool
+    if _pool is None or _pool[0] != os.getpid():
+        _pool = (os.getpid(), ThreadPoolExecutor(max(1, (os.cpu_count() or 1) - 1), "ipoffice-sqlite-read"))
+    params = connection.get_connection_params()
+    others = [_pool[1].submit(_fetch, params, sql, values) for sql, values in statements[1:]]
+    with connection.cursor() as cursor:
+        cursor.execute(*statements[0])
+        first = cursor.fetchall()
+    return [first, *(future.result() for future in others)]
+
+
+def _fetch(params: dict, sql: str, values: list) -> list[tuple]:
+    connections = _workers.__dict__.setdefault("connections", {})
+    key = params["database"]
+    if key not in connections:
+        reader = sqlite3.connect(**params)
+        for pragma in (*PRAGMAS, "PRAGMA query_only = ON"):
+            reader.execute(pragma)
+        connections[key] = reader
+    cursor = connections[key].cursor(factory=SQLiteCursorWrapper)
+    try:
+        cursor.execute(sql, values)
+        return cursor.fetchall()
+    finally:
+        cursor.close()

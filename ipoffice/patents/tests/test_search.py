@@ -11,6 +11,7 @@ the 锂电池 inside 锂电池组, not 锂离子电池 (another word); 电池 fi
 import gc
 import importlib
 import json
+import threading
 from collections import Counter
 from datetime import date
 from io import StringIO
@@ -202,7 +203,8 @@ CORPUS = {
 }
 
 
-def _create(key: str, spec: dict) -> Patent:
+def _create(key: str, spec: dict, link: bool = True) -> Patent:
+    """The patent of ``spec``, its applicants linked to entities (made where new) with ``link``."""
     spec = dict(spec)
     parties = {"applicant": spec.pop("applicants"), "inventor": spec.pop("inventors"), "agency": spec.pop("agency")}
     schemes = {"ipc": spec.pop("ipc"), "cpc": spec.pop("cpc")}
@@ -210,7 +212,7 @@ def _create(key: str, spec: dict) -> Patent:
     patent = Patent.objects.create(content_hash=key, region=Region.objects.filter(code=region).first(), **spec)
     for role, names in parties.items():
         for i, name in enumerate(names):
-            entity = match_entity(name, source="test").entity if role == "applicant" else None
+            entity = match_entity(name, source="test").entity if role == "applicant" and link else None
             Party.objects.create(patent=patent, role=role, sequence=i, name=name, entity=entity,
                                  region=patent.region if role == "applicant" and i == 0 else None)
     for scheme, symbols in schemes.items():
@@ -225,6 +227,26 @@ def corpus(db):
     patents = {key: _create(key, spec) for key, spec in CORPUS.items()}
     index_patents([p.pk for p in patents.values()])
     return patents
+
+
+def _tied_copies(link: bool = True) -> dict[str, Patent]:
+    """Copies of one patent: equal scores, told apart by date (none last), then id; indexed."""
+    copies = {f"copy{day}": _create(f"copy{day}", dict(
+        CORPUS["pack_cooling"], application_number=f"20231000000{day}7",
+        application_date=date(2023, 1, day) if day else None), link) for day in (1, 3, 0, 2)}
+    index_patents([p.pk for p in copies.values()])
+    return copies
+
+
+MANY_HITS_QUERIES = ["电池", "title:电池", "散热 AND city:4403", "电池 OR 无人机", "电池 NOT 钠", "", "ipc:H01M*"]
+MANY_HITS_PAGES = [(1, 2), (2, 2), (3, 2), (1, 100), (2, 3)]
+
+
+def _pages(keys: dict[int, str]) -> list:
+    """(total, [(key, score)]) of every query of MANY_HITS_QUERIES, sort and page."""
+    return [(r.total, [(keys[h.id], round(h.score, 6)) for h in r.hits])
+            for text in MANY_HITS_QUERIES for sort in ("relevance", "date", "-date") for page, size in MANY_HITS_PAGES
+            for r in [search_patents(text, sort=sort, page=page, page_size=size, facets=False)]]
 
 
 # ---------------------------------------------------------------------------------------------------- the suite
@@ -561,31 +583,16 @@ class TestSearch:
         """Over FACET_EXACT_MAX hits (SQLite) or from a table of ids and scores (PostgreSQL) the page comes from the
         best scores alone (or the date order): the same hits in the same order as when every hit is read, ties on
         score included."""
-        from ipoffice.patents.search import backends
-
-        for day in (1, 3, 0, 2):  # copies of one patent: equal scores, told apart by date (none last), then id
-            spec = dict(CORPUS["pack_cooling"], application_number=f"20231000000{day}7",
-                        application_date=date(2023, 1, day) if day else None)
-            copy = _create(f"copy{day}", spec)
-            self.keys[copy.pk] = f"copy{day}"
-            index_patents([copy.pk])
-        queries = ["电池", "title:电池", "散热 AND city:4403", "电池 OR 无人机", "电池 NOT 钠", "", "ipc:H01M*"]
-        pages = [(1, 2), (2, 2), (3, 2), (1, 100), (2, 3)]
-
-        def answers():
-            return [(r.total, [(self.keys[h.id], round(h.score, 6)) for h in r.hits])
-                    for text in queries for sort in ("relevance", "date", "-date") for page, size in pages
-                    for r in [search_patents(text, sort=sort, page=page, page_size=size, facets=False)]]
-
+        self.keys.update({copy.pk: key for key, copy in _tied_copies().items()})
         with monkeypatch.context() as reading_every_hit:  # no temporary table: the query evaluated whole, twice
             reading_every_hit.setattr(type(backends.get_backend()), "can_materialize", lambda self, cursor: False)
-            every_hit = answers()
+            every_hit = _pages(self.keys)
         scores = [h.score for h in search_patents("散热").hits]
         assert len(set(scores)) < len(scores)  # ties to break
         monkeypatch.setattr(backends, "FACET_EXACT_MAX", 1)
-        assert answers() == every_hit
+        assert _pages(self.keys) == every_hit
         monkeypatch.setattr(backends, "TIE_MARGIN", 1)  # the ties found by a second pass
-        assert answers() == every_hit
+        assert _pages(self.keys) == every_hit
 
     def test_facets_one_per_family(self):
         result = search_patents("ipc:H01M10/0525", one_per_family=True)
@@ -676,6 +683,59 @@ class TestSearch:
         data = result_as_dict(search_patents("无人机", sort="date"))
         assert [h["title"] for h in data["hits"]] == ["一种无人机的控制系统", "无人机外壳"]
         assert set(data["facets"]) == {"year", "type", "ipc", "city", "applicant", "status"}
+
+
+@pytest.fixture
+def committed_corpus(django_db_setup, django_db_blocker):
+    """The corpus and the tied copies written outside any test's transaction, as on a running site, so that other
+    connections see them (no entities: they would outlive the test); deleted after."""
+    with django_db_blocker.unblock():
+        patents = {key: _create(key, spec, link=False) for key, spec in CORPUS.items()}
+        index_patents([p.pk for p in patents.values()])
+        patents.update(_tied_copies(link=False))
+    yield patents
+    with django_db_blocker.unblock():
+        Patent.objects.filter(pk__in=[p.pk for p in patents.values()]).delete()
+
+
+def test_sqlite_scores_many_hits_in_parts_at_once(committed_corpus, django_db_blocker, monkeypatch):
+    """Outside a transaction, SQLite scores the hits of a query with many of them in ranges of ids at the same
+    time, all but the first on read-only connections of worker threads: the same pages as one statement, ties at
+    a page's end included. Inside a transaction (whose rows other connections cannot see) it takes one."""
+    from django.db import connection, transaction
+
+    from ipoffice.core import sqlite as core_sqlite
+
+    with django_db_blocker.unblock():
+        if connection.vendor != "sqlite":
+            pytest.skip("SQLite's parallel scoring")
+        keys = {p.pk: key for key, p in committed_corpus.items()}
+        threads = []
+        fetch = core_sqlite._fetch
+        monkeypatch.setattr(core_sqlite, "_fetch", lambda *args: threads.append(threading.current_thread().name)
+                            or fetch(*args))
+        monkeypatch.setattr(backends, "FACET_EXACT_MAX", 1)
+        monkeypatch.setattr(backends, "SCORE_PARTS_MAX", 1)
+        one_statement = _pages(keys)
+        assert threads == []
+        monkeypatch.setattr(backends, "SCORE_PARTS_MAX", 3)
+        monkeypatch.setattr(backends.os, "cpu_count", lambda: 4)
+        assert _pages(keys) == one_statement
+        assert threads and {name.split("_")[0] for name in threads} == {"ipoffice-sqlite-read"}
+        monkeypatch.setattr(backends, "TIE_MARGIN", 1)  # the ties found by a second pass, in parts too
+        assert _pages(keys) == one_statement
+        threads.clear()
+        with transaction.atomic():
+            assert _pages(keys) == one_statement
+        assert threads == []
+        with pytest.raises(Exception, match="readonly"):
+            fetch(connection.get_connection_params(), "DELETE FROM patents_patent", [])
+
+
+def test_a_search_outside_a_transaction_on_an_empty_registry(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        assert not Patent.objects.exists()
+        assert search_patents("电池").total == 0
 
 
 @pytest.mark.django_db
