@@ -6,7 +6,7 @@ worker threads let one search use every core (:func:`fetch_in_parallel`)."""
 import os
 import sqlite3
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 
 from django.db import connection
@@ -63,18 +63,22 @@ def parallel_reads_possible() -> bool:
 
 def fetch_in_parallel(statements: list[tuple[str, list]]) -> list[list[tuple]]:
     """The rows of each read statement (SQL with ``%s`` parameters, as Django's cursor takes it), the first
-    on Django's connection and the others at the same time on read-only connections of worker threads: the
-    sqlite3 module lets go of the interpreter while SQLite runs a statement, so they use one core each. Only
-    where :func:`parallel_reads_possible`."""
-    global _pool
-    if _pool is None or _pool[0] != os.getpid():
-        _pool = (os.getpid(), ThreadPoolExecutor(max(1, (os.cpu_count() or 1) - 1), "ipoffice-sqlite-read"))
-    params = connection.get_connection_params()
-    others = [_pool[1].submit(_fetch, params, sql, values) for sql, values in statements[1:]]
+    on Django's connection and the others at the same time on worker threads (:func:`fetch_soon`)."""
+    others = [fetch_soon(*statement) for statement in statements[1:]]
     with connection.cursor() as cursor:
         cursor.execute(*statements[0])
         first = cursor.fetchall()
     return [first, *(future.result() for future in others)]
+
+
+def fetch_soon(sql: str, params: list) -> Future:
+    """The rows of a read statement, to come: it runs on a worker thread's read-only connection while this thread
+    goes on (the sqlite3 module lets go of the interpreter while SQLite runs a statement, so each uses a core of
+    its own). Only where :func:`parallel_reads_possible`."""
+    global _pool
+    if _pool is None or _pool[0] != os.getpid():
+        _pool = (os.getpid(), ThreadPoolExecutor(os.cpu_count() or 1, "ipoffice-sqlite-read"))
+    return _pool[1].submit(_fetch, connection.get_connection_params(), sql, params)
 
 
 def _fetch(params: dict, sql: str, values: list) -> list[tuple]:

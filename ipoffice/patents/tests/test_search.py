@@ -242,11 +242,12 @@ MANY_HITS_QUERIES = ["电池", "title:电池", "散热 AND city:4403", "电池 O
 MANY_HITS_PAGES = [(1, 2), (2, 2), (3, 2), (1, 100), (2, 3)]
 
 
-def _pages(keys: dict[int, str]) -> list:
-    """(total, [(key, score)]) of every query of MANY_HITS_QUERIES, sort and page."""
-    return [(r.total, [(keys[h.id], round(h.score, 6)) for h in r.hits])
+def _pages(keys: dict[int, str], facets: bool = False) -> list:
+    """(total, [(key, score)], facets) of every query of MANY_HITS_QUERIES, sort and page."""
+    return [(r.total, [(keys[h.id], round(h.score, 6)) for h in r.hits],
+             {name: [(v.value, v.count) for v in values] for name, values in r.facets.items()})
             for text in MANY_HITS_QUERIES for sort in ("relevance", "date", "-date") for page, size in MANY_HITS_PAGES
-            for r in [search_patents(text, sort=sort, page=page, page_size=size, facets=False)]]
+            for r in [search_patents(text, sort=sort, page=page, page_size=size, facets=facets)]]
 
 
 # ---------------------------------------------------------------------------------------------------- the suite
@@ -698,36 +699,34 @@ def committed_corpus(django_db_setup, django_db_blocker):
         Patent.objects.filter(pk__in=[p.pk for p in patents.values()]).delete()
 
 
-def test_sqlite_scores_many_hits_in_parts_at_once(committed_corpus, django_db_blocker, monkeypatch):
-    """Outside a transaction, SQLite scores the hits of a query with many of them in ranges of ids at the same
-    time, all but the first on read-only connections of worker threads: the same pages as one statement, ties at
-    a page's end included. Inside a transaction (whose rows other connections cannot see) it takes one."""
+def test_sqlite_counts_and_scores_many_hits_on_every_core(committed_corpus, django_db_blocker, monkeypatch):
+    """Outside a transaction, SQLite counts and scores the hits of a query with many of them in ranges of ids at
+    the same time, and counts their facets meanwhile, all statements but one on read-only connections of worker
+    threads: the same pages (ties at a page's end included) and facets as on one connection, which it keeps to
+    inside a transaction (other connections cannot see its rows)."""
     from django.db import connection, transaction
 
     from ipoffice.core import sqlite as core_sqlite
 
     with django_db_blocker.unblock():
         if connection.vendor != "sqlite":
-            pytest.skip("SQLite's parallel scoring")
+            pytest.skip("SQLite's parallel reads")
         keys = {p.pk: key for key, p in committed_corpus.items()}
-        threads = []
+        on_workers = []
         fetch = core_sqlite._fetch
-        monkeypatch.setattr(core_sqlite, "_fetch", lambda *args: threads.append(threading.current_thread().name)
-                            or fetch(*args))
+        monkeypatch.setattr(core_sqlite, "_fetch", lambda params, sql, values: on_workers.append(
+            (threading.current_thread().name.split("_")[0], sql.split()[0])) or fetch(params, sql, values))
         monkeypatch.setattr(backends, "FACET_EXACT_MAX", 1)
-        monkeypatch.setattr(backends, "SCORE_PARTS_MAX", 1)
-        one_statement = _pages(keys)
-        assert threads == []
+        monkeypatch.setattr(backends, "FACET_SAMPLE", 3)  # every 2nd id of the hits
         monkeypatch.setattr(backends, "SCORE_PARTS_MAX", 3)
         monkeypatch.setattr(backends.os, "cpu_count", lambda: 4)
-        assert _pages(keys) == one_statement
-        assert threads and {name.split("_")[0] for name in threads} == {"ipoffice-sqlite-read"}
-        monkeypatch.setattr(backends, "TIE_MARGIN", 1)  # the ties found by a second pass, in parts too
-        assert _pages(keys) == one_statement
-        threads.clear()
         with transaction.atomic():
-            assert _pages(keys) == one_statement
-        assert threads == []
+            one_connection = _pages(keys, facets=True)
+        assert on_workers == []
+        assert _pages(keys, facets=True) == one_connection
+        assert set(on_workers) == {("ipoffice-sqlite-read", "SELECT"), ("ipoffice-sqlite-read", "WITH")}  # (facets)
+        monkeypatch.setattr(backends, "TIE_MARGIN", 1)  # the ties found by a second pass, in parts too
+        assert _pages(keys, facets=True) == one_connection
         with pytest.raises(Exception, match="readonly"):
             fetch(connection.get_connection_params(), "DELETE FROM patents_patent", [])
 
