@@ -11,6 +11,7 @@ the 锂电池 inside 锂电池组, not 锂离子电池 (another word); 电池 fi
 import gc
 import importlib
 import json
+import sqlite3
 import threading
 from collections import Counter
 from datetime import date
@@ -727,7 +728,7 @@ def test_sqlite_counts_and_scores_many_hits_on_every_core(committed_corpus, djan
         assert set(on_workers) == {("ipoffice-sqlite-read", "SELECT"), ("ipoffice-sqlite-read", "WITH")}  # (facets)
         monkeypatch.setattr(backends, "TIE_MARGIN", 1)  # the ties found by a second pass, in parts too
         assert _pages(keys, facets=True) == one_connection
-        with pytest.raises(Exception, match="readonly"):
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
             fetch(connection.get_connection_params(), "DELETE FROM patents_patent", [])
 
 
