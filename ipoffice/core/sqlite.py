@@ -58,7 +58,7 @@ _pool: tuple[int, ThreadPoolExecutor] | None = None  # (the process that made it
 def parallel_reads_possible() -> bool:
     """Whether other connections see what Django's connection sees: SQLite, more than one core, and no
     transaction open (in one, its uncommitted rows would be missing from the others)."""
-    return connection.vendor == "sqlite" and (os.cpu_count() or 1) > 1 and not connection.in_atomic_block
+    return connection.vendor == "sqlite" and (os.cpu_count() or 1) > 1 and connection.get_autocommit()
 
 
 def fetch_in_parallel(statements: list[tuple[str, list]]) -> list[list[tuple]]:
