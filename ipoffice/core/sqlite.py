@@ -53,6 +53,7 @@ def import_cache():
 
 _workers = threading.local()  # per worker thread: its read-only connection to each database
 _pool: tuple[int, ThreadPoolExecutor] | None = None  # (the process that made it, the pool): none after a fork
+_pool_lock = threading.Lock()  # (requests on several threads may make it first)
 
 
 def parallel_reads_possible() -> bool:
@@ -76,12 +77,15 @@ def fetch_soon(sql: str, params: list) -> Future:
     goes on (the sqlite3 module lets go of the interpreter while SQLite runs a statement, so each uses a core of
     its own). Only where :func:`parallel_reads_possible`."""
     global _pool
-    if _pool is None or _pool[0] != os.getpid():
-        _pool = (os.getpid(), ThreadPoolExecutor(os.cpu_count() or 1, "ipoffice-sqlite-read"))
+    with _pool_lock:
+        if _pool is None or _pool[0] != os.getpid():
+            _pool = (os.getpid(), ThreadPoolExecutor(os.cpu_count() or 1, "ipoffice-sqlite-read"))
     return _pool[1].submit(_fetch, connection.get_connection_params(), sql, params)
 
 
 def _fetch(params: dict, sql: str, values: list) -> list[tuple]:
+    """On a worker thread: the rows of ``sql`` from its connection to the database of ``params`` (Django's
+    connection parameters), opened read-only on first use and kept."""
     connections = _workers.__dict__.setdefault("connections", {})
     key = params["database"]
     if key not in connections:
