@@ -50,8 +50,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.db.models import Q
 
+from ipoffice.core import sqlite as core_sqlite
 from ipoffice.core.bulk import write_rows
-from ipoffice.core.sqlite import fetch_in_parallel, fetch_soon, parallel_reads_possible
 from ipoffice.regions.models import Region
 
 from ..models import Classification, Party, Patent
@@ -978,7 +978,7 @@ class SqliteFtsBackend(SqlBackend):
         read what this one does: SQLite runs a statement on one core, and ``bm25`` over 176,670 hits takes 156 ms
         at 1 M (two parts at once: 110)."""
         parts = min(os.cpu_count() or 1, SCORE_PARTS_MAX)
-        if parts < 2 or not parallel_reads_possible():
+        if parts < 2 or not core_sqlite.parallel_reads_possible():
             return [None]
         cursor.execute(f"SELECT (SELECT MIN(id) FROM {self.patent_table}), (SELECT MAX(id) FROM {self.patent_table})")
         # (each an index seek: one statement with both aggregates scans the table)
@@ -991,14 +991,14 @@ class SqliteFtsBackend(SqlBackend):
     def fetch_all(self, cursor, statements):
         if len(statements) == 1:
             return super().fetch_all(cursor, statements)
-        return [row for rows in fetch_in_parallel(statements) for row in rows]
+        return [row for rows in core_sqlite.fetch_in_parallel(statements) for row in rows]
 
     def fetch_soon(self, cursor, statement):
         """Meanwhile on a worker thread where other connections can read what this one does (the facets of many
         hits take 56 ms at 1 M, counted while the page's hits are scored)."""
-        if not parallel_reads_possible():
+        if not core_sqlite.parallel_reads_possible():
             return super().fetch_soon(cursor, statement)
-        return fetch_soon(*statement).result
+        return core_sqlite.fetch_soon(*statement).result
 
     def driven_score(self, rank) -> tuple[str, list]:
         return f"-bm25({FTS_TABLE}, {', '.join(str(w) for w in FTS_WEIGHTS)})", []
