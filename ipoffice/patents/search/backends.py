@@ -741,10 +741,11 @@ class SqlBackend(SearchBackend):
         else:
             score, joins, select_params, join_params = "0", "", [], []
         ids = _id_set(where)
-        if sample > 1 and ids:  # the sample taken from the ids, before their patents are read
-            where = _Sql(f"p.id IN (SELECT c.patent_id {ids.ids_from} AND c.patent_id %% {int(sample)} = 0)",
-                         ids.params, uses_fts=False)
-            sample = 1
+        if ids:  # a class: the sample taken from its ids, and ids alone read from its index, not from the patents
+            ids_from = ids.ids_from + (f" AND c.patent_id %% {int(sample)} = 0" if sample > 1 else "")
+            if ids_only and not rank:  # (``ipc:G06F*`` at 1 M on PostgreSQL: 168 → 15 ms)
+                return f"SELECT DISTINCT c.patent_id AS id, 0 AS score {ids_from}", list(ids.params)
+            where, sample = _Sql(f"p.id IN (SELECT c.patent_id {ids_from})", ids.params, uses_fts=False), 1
         sampled = f" AND p.id %% {int(sample)} = 0" if sample > 1 else ""  # (%% is the drivers' escape of %)
         sql = (f"SELECT {'p.id AS id' if ids_only else HIT_COLUMNS}, {score} AS score FROM {self.patent_table} p "
                f"{self.base_joins() if where.uses_fts else ''} {joins} "

@@ -284,6 +284,8 @@ class TestSearch:
         assert ids == sorted(ids)
         assert {self.keys[i] for i in ids} == self.found("电池 OR drone", filters={"type": "invention"})
         assert matching_patent_ids("锂电池") == sorted(self.corpus[k].pk for k in ("li_cathode", "pack_cooling"))
+        classes = matching_patent_ids("ipc:H01M")  # from the class index (a patent may hold several symbols of it)
+        assert classes == sorted(self.corpus[k].pk for k in self.found("ipc:H01M"))
 
     # -- analysis
     def test_a_word_finds_itself_and_longer_words_holding_it(self):
