@@ -599,7 +599,8 @@ class SqlBackend(SearchBackend):
 
     @contextmanager
     def _hits_table(self, cursor, select: str, params: list):
-        """The rows of ``select`` in the temporary table ``search_hits`` (its qualified name), dropped after."""
+        """The rows of ``select`` in the temporary table ``search_hits`` (its qualified name; the cursor's ``rowcount``
+        their number), dropped after."""
         table = f"{self.temp_schema}.search_hits"
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
         cursor.execute(f"CREATE TEMP TABLE search_hits AS {select}", params)
@@ -615,8 +616,7 @@ class SqlBackend(SearchBackend):
         per hit for the table (a join by primary key) took more time than matching and scoring them
         (``applicant:昊电精密``, 176,670 hits at 1 M: 866 → 597 ms)."""
         with self._hits_table(cursor, *self._hits_select(where, rank, ids_only=True)) as temp:
-            cursor.execute(f"SELECT COUNT(*) FROM {temp}")
-            total = cursor.fetchone()[0]
+            total = cursor.rowcount  # as CREATE TABLE AS reports it (counting the table again: 17 ms at 141,414)
             offset = (page - 1) * page_size
             if rank:
                 rows = self._best_by_score(cursor, [(f"SELECT id, score FROM {temp}", [])], offset, page_size)
