@@ -38,9 +38,9 @@ FORWARD = [
     "DROP TABLE patents_search_doc",
     "ALTER TABLE patents_search_doc_new RENAME TO patents_search_doc",
     "ALTER INDEX patents_search_doc_new_pkey RENAME TO patents_search_doc_pkey",
-    *(f"CREATE INDEX patents_search_doc_{column} ON patents_search_doc USING gin ({column})"
-      for column in ("body", "names", "numbers", "title", "filters")),
 ]
+INDEXES = [f"CREATE INDEX patents_search_doc_{column} ON patents_search_doc USING gin ({column})"
+           for column in ("body", "names", "numbers", "title", "filters")]
 TRIGRAM = "CREATE INDEX patents_search_doc_applicants ON patents_search_doc USING gin (applicants gin_trgm_ops)"
 BACKWARD = ["DROP INDEX IF EXISTS patents_search_doc_filters",
             "ALTER TABLE patents_search_doc DROP COLUMN IF EXISTS filters"]
@@ -52,7 +52,7 @@ def forward(apps, schema_editor):
     with schema_editor.connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")  # (0002 made it where it could)
         trigram = cursor.fetchone() is not None
-        for sql in (*FORWARD, *([TRIGRAM] if trigram else []), "ANALYZE patents_search_doc"):
+        for sql in (*FORWARD, *INDEXES, *([TRIGRAM] if trigram else []), "ANALYZE patents_search_doc"):
             cursor.execute(sql)
 
 

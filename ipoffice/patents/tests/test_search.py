@@ -474,6 +474,34 @@ class TestSearch:
         assert any("'r440305'" in row[1] for row in indexed)
         assert self.found("电池 AND city:4403") == {"li_cathode", "pack_cooling"}
 
+    def test_the_migration_keeping_filters_in_the_row_keeps_every_document(self):
+        """0012 makes PostgreSQL's table again with the filters in the row and the numbers and applicants' names
+        out of it first: the same documents and indexes, forward and back."""
+        if get_backend().vendor != "postgresql":
+            pytest.skip("PostgreSQL's index only")
+        from django.db import connection
+
+        migration = importlib.import_module("ipoffice.patents.migrations.0012_search_doc_filters_in_row")
+        read = "SELECT patent_id, body, names, numbers, applicants, title, filters FROM patents_search_doc ORDER BY 1"
+        indexes = "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'patents_search_doc' ORDER BY 1"
+        storage = ("SELECT attname::text, attstorage::text FROM pg_attribute WHERE attnum > 0 AND NOT attisdropped "
+                   "AND attrelid = 'patents_search_doc'::regclass ORDER BY attnum")
+        editor = SimpleNamespace(connection=connection)
+        with connection.cursor() as cursor:
+            state = [cursor.execute(sql).fetchall() for sql in (read, indexes)]
+            assert dict(cursor.execute(storage).fetchall()) == {
+                "patent_id": "p", "body": "m", "names": "m", "numbers": "e", "applicants": "e", "title": "m",
+                "filters": "m"}
+            migration.Migration.operations[0].reverse_code(None, editor)
+            assert [cursor.execute(sql).fetchall() for sql in (read, indexes)] == state
+            assert {k: v for k, v in cursor.execute(storage).fetchall() if k in ("filters", "numbers")} == \
+                {"filters": "x", "numbers": "x"}
+            migration.Migration.operations[0].code(None, editor)
+            assert [cursor.execute(sql).fetchall() for sql in (read, indexes)] == state
+            assert cursor.execute(storage).fetchall()[-1] == ("filters", "m")
+        self.corpus["li_cathode"].delete()  # the patents' trigger still reaches the table
+        assert self.found("电池 AND city:4403") == {"pack_cooling"}
+
     def test_text_and_filters_mixed(self):
         assert self.found("电池 AND city:4403") == {"li_cathode", "pack_cooling"}
         assert self.found("电池 OR type:design") == {"li_cathode", "li_ion_anode", "sodium", "pack_cooling",
