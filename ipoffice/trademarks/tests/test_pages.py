@@ -1,10 +1,14 @@
 """Pages and API of the register: search, a mark, the clearance report (HTML and PDF), the 区分表 pages,
 statistics, watch alerts, the entity page's section."""
 
+from io import BytesIO
+
 import pytest
 from django.core.cache import cache
+from pypdf import PdfReader
 from rest_framework.test import APIClient
 
+from ipoffice.core.testing.browser import require_chinese_font
 from ipoffice.trademarks.importing import import_file
 from ipoffice.trademarks.models import Trademark
 
@@ -40,19 +44,19 @@ def test_search_and_detail_pages(client, register):  # noqa: F811
     assert client.get("/trademarks/CN/00000000/").status_code == 404
 
 
-def test_clearance_report_html_and_pdf(client, register):  # noqa: F811
+def test_clearance_report_html(client, register):  # noqa: F811
     page = client.get("/trademarks/clear/", {"q": "美乐康", "classes": "25"})
     html = page.content.decode()
     assert page.status_code == 200 and 'id="clearance-hits"' in html and "仅供参考" in html
     assert html.index("80000001") < html.index("80000003")
     assert "/trademarks/CN/80000001/?q=" in html
     assert "not a Nice class" in client.get("/trademarks/clear/", {"q": "美乐", "classes": "50"}).content.decode()
+
+
+def test_clearance_report_pdf(client, register):  # noqa: F811
+    require_chinese_font()
     pdf = client.get("/trademarks/clear/", {"q": "美乐康", "classes": "25", "format": "pdf"})
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
-    from io import BytesIO
-
-    from pypdf import PdfReader
-
     text = "".join(p.extract_text() for p in PdfReader(BytesIO(pdf.content)).pages)
     assert "美乐康" in text and "80000001" in text
 
