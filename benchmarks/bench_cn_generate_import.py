@@ -9,7 +9,8 @@ Run:
 Per size: the generator writes the records as CSV, XLSX and XML (each timed on its own: records/s over wall
 time and per CPU second); then ``import_file`` reads the chosen format into the empty registry (entities,
 districts, search index and all: docs/s) and reads it once more (every record unchanged). The machine's other
-load shows in wall time; CPU time is the steadier figure. Prints only; no asserts.
+load shows in wall time; CPU time is the steadier figure. On a PostgreSQL server on this machine, the
+server's CPU seconds are read from /proc and counted with the client's. Prints only; no asserts.
 """
 
 import argparse
@@ -20,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from benchdb import open_database
+from benchdb import open_database, server_cpu_seconds
 
 FORMATS = ("csv", "xlsx", "xml")
 
@@ -59,12 +60,17 @@ def run_one(size: int, seed: int, import_format: str, formats: list[str], out: P
         megabytes = sum(p.stat().st_size for p in paths[fmt]) / 1e6
         print(f"  generate {fmt:<4} {rate(size, wall, cpu)}  {megabytes:7.1f} MB in {len(paths[fmt])} file(s)")
     for label in ("import", "re-import"):
+        server = server_cpu_seconds()
         manifests, wall, cpu = timed(lambda: [import_file(p) for p in paths[import_format]])
         read = sum(m.read for m in manifests)
         counts = {k: sum(getattr(m, k) for m in manifests) for k in ("created", "updated", "unchanged", "rejected")}
         failed = [m.error for m in manifests if m.status != "done"]
         print(f"  {label:<9} {import_format:<4} {rate(read, wall, cpu)}  {counts}" + (f" FAILED {failed}" if failed
                                                                                       else ""))
+        if server is not None:
+            server = server_cpu_seconds() - server
+            print(f"  {'':<14} server {server:6.1f} CPU s; client and server {read / (cpu + server):>8,.0f} docs per "
+                  "CPU second")
 
 
 def main():

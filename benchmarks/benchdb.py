@@ -43,3 +43,23 @@ def _postgres_database(url: str, fresh: bool) -> None:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def server_cpu_seconds() -> float | None:
+    """CPU seconds used so far by the PostgreSQL server's processes on this machine (backends, autovacuum, WAL
+    writer, checkpointer; ended ones through their parent's children times), or None on SQLite or when the
+    server is elsewhere. A difference of two readings is the server's share of the work in between."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    ticks = total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)
+        except OSError:  # the process ended meanwhile
+            continue
+        if fields[0].endswith("(postgres"):
+            ticks += sum(int(value) for value in fields[1].split()[11:15])  # utime stime cutime cstime
+            total += 1
+    return ticks / os.sysconf("SC_CLK_TCK") if total else None
