@@ -245,7 +245,7 @@ def _document_row(patent: Patent, parties: list[_PartyRow], region_code: str | N
     names = {}
     for party in parties:
         names.setdefault(party.role, []).append(party.name)
-    return (patent.pk, patent.office, patent.kind, patent.title, patent.titles, patent.abstract, patent.abstracts,
+    return (patent.pk, patent.office, patent.title, patent.titles, patent.abstract, patent.abstracts,
             patent.first_claim, patent.application_number, patent.publication_number, patent.grant_number,
             patent.patent_type, patent.legal_status, patent.application_date, region_code, names)
 

@@ -183,7 +183,7 @@ def document_rows(ids: list[int]) -> list[tuple]:
                                   .values_list("patent_id", "role", "name")):
         names.setdefault(patent_id, {}).setdefault(role, []).append(name)
     rows = Patent.objects.filter(pk__in=ids).values_list(
-        "pk", "office", "kind", "title", "titles", "abstract", "abstracts", "first_claim", "application_number",
+        "pk", "office", "title", "titles", "abstract", "abstracts", "first_claim", "application_number",
         "publication_number", "grant_number", "patent_type", "legal_status", "application_date", "region__code")
     return [(*row, names.get(row[0], {})) for row in rows]
 
@@ -214,7 +214,7 @@ def _text_in_all_languages(text: str, by_language: dict | None) -> str:
 
 def make_document(row: tuple) -> Document:
     """The token streams of one row of :func:`document_rows` (pure: no database)."""
-    (pk, office, kind, title, titles, abstract, abstracts, claim, app, pub, grant, patent_type, status, filed,
+    (pk, office, title, titles, abstract, abstracts, claim, app, pub, grant, patent_type, status, filed,
      region_code, parties) = row
     title_text, abstract_text = _text_in_all_languages(title, titles), _text_in_all_languages(abstract, abstracts)
     return Document(
@@ -226,7 +226,7 @@ def make_document(row: tuple) -> Document:
         inventor=t.analyse_names(parties.get("inventor", [])),
         agency=t.analyse_names(parties.get("agency", [])),
         agent=t.analyse_names(parties.get("agent", [])),
-        numbers=t.number_tokens(office, kind, [app, pub, grant]),
+        numbers=t.number_tokens(office, app, [pub, grant]),
         applicant_names=parties.get("applicant", []),
         filters=filter_tokens(office, patent_type, status, filed, region_code),
     )
@@ -307,6 +307,9 @@ class _Compiler:
             self.uses_fts = True
             if not negated:
                 self.rank.setdefault(target, []).append(expr)
+            office = q.field_kind(node.field) == "number" and t.number_query(node.value)[0]
+            if office:  # number:CN… is the number in a CN patent: the index holds numbers without their office
+                return self.boolean(True, [_Fts(target, expr), self.keyword(q.Term("office", office))])
             return _Fts(target, expr)
         children = [self.node(child, negated) for child in node.children]
         return self.boolean(isinstance(node, q.And), children)
@@ -347,7 +350,7 @@ class _Compiler:
         b = self.backend
         kind = q.field_kind(node.field)
         if kind == "number":
-            token = t.number_query(node.value)
+            _office, token = t.number_query(node.value)
             if not token:
                 raise q.QueryError(f"'{node.value}' is not a patent number", node.pos)
             return b.target("number"), b.fts_token("number", token, prefix=node.prefix)

@@ -29,8 +29,10 @@ Names (applicants, inventors, agencies, agents)
     :data:`SEP`, so a phrase never runs from one name into the next.
 
 Numbers
-    Application, publication and grant numbers with and without office prefix, kind code and CN check
-    character: ``CN112345678A``, ``112345678``, ``2020101234567``, ``202010123456`` …
+    Application, publication and grant numbers without office prefix and kind code, and a CN application number
+    also without its check character: ``CN112345678A`` → ``112345678``; ``2020101234567`` and ``202010123456``.
+    A query is brought to the same form (:func:`number_query`); its office, when it names one, is matched as the
+    patent's office, not as a spelling of the number.
 """
 
 import re
@@ -239,7 +241,9 @@ def analyse_names(names) -> list[str]:
     return stream
 
 
-_OFFICE = re.compile(r"^(?:ZL|[A-Z]{2})(?=\d)")
+#: An office prefix: two letters before the digits or before a US series letter (design D, plant PP, reissue RE,
+#: statutory invention registration H, T, X); RE and PP themselves are series, not offices.
+_OFFICE = re.compile(r"^(?:ZL|(?!RE|PP)[A-Z]{2})(?=(?:RE|PP|[DHTX])?\d)")
 _KIND = re.compile(r"(?<=\d)[A-Z]\d?$")
 _NUMBER_PUNCT = re.compile(r"[\s.,/\-]")
 _CN_APPLICATION = re.compile(r"\d{12}[\dX]|\d{8}[\dX]")
@@ -250,31 +254,31 @@ def clean_number(text: str) -> str:
     return _NUMBER_PUNCT.sub("", unicodedata.normalize("NFKC", text or "")).upper()
 
 
-def number_tokens(office: str, kind: str, numbers) -> list[str]:
-    """Every spelling of a patent's numbers that a ``number:`` query may use (lower case)."""
+def _number_core(office: str, number: str) -> str:
+    """A cleaned number without its office prefix, and without its kind code unless it is a CN application number
+    (whose last character, a digit or X, is a check character)."""
+    core = _OFFICE.sub("", number)
+    if office in ("CN", "") and _CN_APPLICATION.fullmatch(core):
+        return core
+    return _KIND.sub("", core)
+
+
+def number_tokens(office: str, application: str, publications) -> list[str]:
+    """The forms of a patent's application number and publication or grant numbers that ``number:`` queries look
+    for (lower case). Not every spelling (with and without office and kind): a dozen per patent, all unique, made
+    the numbers the largest part of the index."""
     office = (office or "").upper()
-    kind = (kind or "").upper()
-    found = []
-    for raw in numbers:
-        core = clean_number(raw)
-        if not core:
-            continue
-        core = _OFFICE.sub("", core)
-        cores = [core]
-        if _KIND.search(core):  # a number written with its kind code
-            cores.append(_KIND.sub("", core))
-        if office == "CN" and _CN_APPLICATION.fullmatch(core):
-            cores.append(core[:-1])  # the application number without its check character
-        for c in cores:
-            found += [c, office + c]
-            if kind and not _KIND.search(c):
-                found += [c + kind, office + c + kind]
-    return list(dict.fromkeys(t.lower() for t in found))
+    found = [_number_core(office, clean_number(raw)) for raw in (application, *publications)]
+    if office == "CN" and _CN_APPLICATION.fullmatch(found[0]):
+        found.append(found[0][:-1])  # the application number without its check character
+    return list(dict.fromkeys(t.lower() for t in found if t))
 
 
-def number_query(text: str) -> str:
-    """The token that a ``number:`` query looks for: ``CN1234567A`` → ``cn1234567a``, ``ZL…`` → ``cn…``."""
+def number_query(text: str) -> tuple[str, str]:
+    """(office, token) of a ``number:`` query: ``CN1234567A`` → ``("CN", "1234567")``, ``ZL…`` → ``("CN", …)``,
+    ``2020101234567`` → ``("", "2020101234567")``."""
     value = clean_number(text)
     if value.startswith("ZL") and value[2:3].isdigit():
         value = "CN" + value[2:]
-    return value.lower()
+    office = match.group() if (match := _OFFICE.match(value)) else ""
+    return office, _number_core(office, value).lower()

@@ -141,10 +141,15 @@ class TestAnalyser:
         assert analyser.name_tokens("大疆创新", query=True) == [["大疆", "疆创", "创新"]]
 
     def test_numbers(self):
-        tokens = analyser.number_tokens("CN", "A", ["2020101234567", "112345678", ""])
-        assert {"2020101234567", "202010123456", "cn2020101234567", "112345678", "cn112345678a",
-                "112345678a"} <= set(tokens)
-        assert analyser.number_query("ZL 202010123456.7") == "cn2020101234567"
+        assert analyser.number_tokens("CN", "2020101234567", ["CN112345678A", ""]) == [
+            "2020101234567", "112345678", "202010123456"]
+        assert analyser.number_tokens("US", "29129833", ["D0452599", "USRE36154E"]) == [
+            "29129833", "d0452599", "re36154"]
+        assert analyser.number_query("ZL 202010123456.7") == ("CN", "2020101234567")
+        assert analyser.number_query("201910000001X") == ("", "201910000001x")  # a check character, not a kind
+        assert analyser.number_query("CN 112345678 A") == ("CN", "112345678")
+        assert analyser.number_query("USD0452599S1") == ("US", "d0452599")
+        assert analyser.number_query("RE36154") == ("", "re36154")  # a US series, not an office
 
 
 # ---------------------------------------------------------------------------------------------------- corpus
@@ -351,6 +356,9 @@ class TestSearch:
         assert self.found("number:US10123456B2") == {"us_battery"}
         assert self.found("number:CN212000003U") == {"drone_control"}
         assert self.found("number:CN11*") == {"li_cathode", "li_ion_anode", "sodium"}
+        assert self.found("number:EP110000001A") == set()  # the number of a CN patent, asked in another office
+        assert self.found("number:CN110000001A OR number:US10123456B2") == {"li_cathode", "us_battery"}
+        assert self.found("电池 NOT number:CN110000001A") == self.found("电池") - {"li_cathode"}
         assert self.found("CN110000001A") == set()  # a bare number is a text word
 
     def test_ipc_and_cpc(self):
