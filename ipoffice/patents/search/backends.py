@@ -309,7 +309,9 @@ class _Compiler:
                 self.rank.setdefault(target, []).append(expr)
             office = q.field_kind(node.field) == "number" and t.number_query(node.value)[0]
             if office:  # number:CN… is the number in a CN patent: the index holds numbers without their office
-                return self.boolean(True, [_Fts(target, expr), self.keyword(q.Term("office", office))])
+                b = self.backend
+                office_token = _Fts(b.target("filters"), b.fts_token("filters", "o" + _alnum(office)))
+                return self.boolean(True, [_Fts(target, expr), office_token])
             return _Fts(target, expr)
         children = [self.node(child, negated) for child in node.children]
         return self.boolean(isinstance(node, q.And), children)
