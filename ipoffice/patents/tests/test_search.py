@@ -724,6 +724,22 @@ class TestSearch:
         assert [h["title"] for h in data["hits"]] == ["一种无人机的控制系统", "无人机外壳"]
         assert set(data["facets"]) == {"year", "type", "ipc", "city", "applicant", "status"}
 
+    def test_api_search(self, client):
+        answer = client.get("/api/patents/search/", {"q": "无人机", "sort": "date"})
+        assert answer.status_code == 200
+        assert answer.json() == json.loads(json.dumps(result_as_dict(search_patents("无人机", sort="date"))))
+        data = client.get("/api/patents/search/", {"q": "applicant:比亚迪", "page_size": 1, "page": 2,
+                                                   "facets": "false"}).json()
+        assert (data["total"], data["page"], len(data["hits"]), data["facets"]) == (2, 2, 1, {})
+        assert [h["number"] for h in client.get("/api/patents/search/", {"q": "number:CN110000001A"}).json()["hits"]
+                ] == [self.corpus["li_cathode"].display_number]
+        assert client.get("/api/patents/search/").json()["total"] == len(self.corpus)  # no query: every patent
+        for bad, field in [({"q": "foo:bar"}, "q"), ({"q": "title:"}, "q"), ({"sort": "score"}, "sort"),
+                           ({"page_size": 1001}, "page_size"), ({"page": 0}, "page")]:
+            answer = client.get("/api/patents/search/", bad)
+            assert answer.status_code == 400 and field in answer.json(), bad
+        assert "unknown field 'foo'" in client.get("/api/patents/search/", {"q": "foo:bar"}).json()["q"][0]
+
 
 @pytest.fixture
 def committed_corpus(django_db_setup, django_db_blocker):
