@@ -307,7 +307,7 @@ class _Compiler:
             self.uses_fts = True
             if not negated:
                 self.rank.setdefault(target, []).append(expr)
-            office = q.field_kind(node.field) == "number" and t.number_query(node.value)[0]
+            office = q.field_kind(node.field) == "number" and t.number_query(node.value, node.prefix)[0]
             if office:  # number:CN… is the number in a CN patent: the index holds numbers without their office
                 office = self.keyword(q.Term("office", office))
                 if self.backend.number_office_in_index:
@@ -353,10 +353,10 @@ class _Compiler:
         b = self.backend
         kind = q.field_kind(node.field)
         if kind == "number":
-            _office, token = t.number_query(node.value)
-            if not token:
+            _office, tokens = t.number_query(node.value, node.prefix)
+            if not tokens:
                 raise q.QueryError(f"'{node.value}' is not a patent number", node.pos)
-            return b.target("number"), b.fts_token("number", token, prefix=node.prefix)
+            return b.target("number"), b.fts_or([b.fts_token("number", token, prefix=node.prefix) for token in tokens])
         if kind == "name":
             runs = t.name_tokens(node.value, query=True)
             if not runs:

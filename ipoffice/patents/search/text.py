@@ -245,6 +245,7 @@ def analyse_names(names) -> list[str]:
 #: statutory invention registration H, T, X); RE and PP themselves are series, not offices.
 _OFFICE = re.compile(r"^(?:ZL|(?!RE|PP)[A-Z]{2})(?=(?:RE|PP|[DHTX])?\d)")
 _KIND = re.compile(r"(?<=\d)[A-Z]\d?$")
+_US_NUMBER = re.compile(r"(D|RE|PP|H|T|X)?(\d+)")  # a US patent number, with its series letters
 _NUMBER_PUNCT = re.compile(r"[\s.,/\-]")
 _CN_APPLICATION = re.compile(r"\d{12}[\dX]|\d{8}[\dX]")
 
@@ -274,11 +275,18 @@ def number_tokens(office: str, application: str, publications) -> list[str]:
     return list(dict.fromkeys(t.lower() for t in found if t))
 
 
-def number_query(text: str) -> tuple[str, str]:
-    """(office, token) of a ``number:`` query: ``CN1234567A`` → ``("CN", "1234567")``, ``ZL…`` → ``("CN", …)``,
-    ``2020101234567`` → ``("", "2020101234567")``."""
+def number_query(text: str, prefix: bool = False) -> tuple[str, list[str]]:
+    """(office, tokens) of a ``number:`` query: ``CN1234567A`` → ``("CN", ["1234567"])``, ``ZL…`` → ``("CN", …)``,
+    ``2020101234567`` → ``("", ["2020101234567"])``. A US patent number is also looked for in the eight characters
+    the USPTO writes it in (``US6334226`` → ``06334226``, ``D452599`` → ``D0452599``), unless it is a prefix."""
     value = clean_number(text)
     if value.startswith("ZL") and value[2:3].isdigit():
         value = "CN" + value[2:]
     office = match.group() if (match := _OFFICE.match(value)) else ""
-    return office, _number_core(office, value).lower()
+    core = _number_core(office, value)
+    tokens = [core]
+    us = _US_NUMBER.fullmatch(core)
+    if us and not prefix and len(core) < 8 and (office == "US" or (not office and us.group(1))):
+        series = us.group(1) or ""
+        tokens.append(series + us.group(2).zfill(8 - len(series)))
+    return office, [token.lower() for token in tokens if token]

@@ -145,11 +145,14 @@ class TestAnalyser:
             "2020101234567", "112345678", "202010123456"]
         assert analyser.number_tokens("US", "29129833", ["D0452599", "USRE36154E"]) == [
             "29129833", "d0452599", "re36154"]
-        assert analyser.number_query("ZL 202010123456.7") == ("CN", "2020101234567")
-        assert analyser.number_query("201910000001X") == ("", "201910000001x")  # a check character, not a kind
-        assert analyser.number_query("CN 112345678 A") == ("CN", "112345678")
-        assert analyser.number_query("USD0452599S1") == ("US", "d0452599")
-        assert analyser.number_query("RE36154") == ("", "re36154")  # a US series, not an office
+        assert analyser.number_query("ZL 202010123456.7") == ("CN", ["2020101234567"])
+        assert analyser.number_query("201910000001X") == ("", ["201910000001x"])  # a check character, not a kind
+        assert analyser.number_query("CN 112345678 A") == ("CN", ["112345678"])
+        assert analyser.number_query("USD0452599S1") == ("US", ["d0452599"])
+        assert analyser.number_query("RE36154") == ("", ["re36154", "re036154"])  # a US series, not an office
+        assert analyser.number_query("US 6,334,226 B1") == ("US", ["6334226", "06334226"])
+        assert analyser.number_query("US633", prefix=True) == ("US", ["633"])
+        assert analyser.number_query("1234567") == ("", ["1234567"])  # no office: not padded
 
 
 # ---------------------------------------------------------------------------------------------------- corpus

@@ -359,6 +359,7 @@ def test_import_and_reimport(uspto):
 def test_import_every_file(uspto):
     from ipoffice.patents.importing import import_file
     from ipoffice.patents.models import Patent
+    from ipoffice.patents.search import search_patents
 
     applications = set()
     for name, (fmt, documents) in FILES.items():
@@ -368,6 +369,11 @@ def test_import_every_file(uspto):
     assert Patent.objects.filter(office="US").count() == len(applications)
     design = Patent.objects.get(office="US", application_number="29116510")
     assert (design.patent_type, design.classifications.get().symbol) == ("design", "14-02")
+    for number, application in [("US6334226", "09529968"), ("US 6,334,226 B1", "09529968"), ("D452599", "29129833"),
+                                ("USD452599S1", "29129833"), ("US3932709", "05449155"), ("09/529,968", "09529968"),
+                                ("US20210267109A1", "17173265")]:  # as people write them; stored 06334226, D0452599
+        hits = search_patents(f'number:"{number}"', facets=False).hits
+        assert [h.patent.application_number for h in hits] == [application], number
 
 
 @pytest.mark.django_db
