@@ -303,11 +303,10 @@ class _Compiler:
         if isinstance(node, q.Term):
             if q.field_kind(node.field) == "keyword":
                 return self.keyword(node)
-            target, expr = self.term(node)
+            target, expr, office = self.term(node)
             self.uses_fts = True
             if not negated:
                 self.rank.setdefault(target, []).append(expr)
-            office = q.field_kind(node.field) == "number" and t.number_query(node.value, node.prefix)[0]
             if office:  # number:CN… is the number in a CN patent: the index holds numbers without their office
                 office = self.keyword(q.Term("office", office))
                 if self.backend.number_office_in_index:
@@ -349,14 +348,16 @@ class _Compiler:
                     parts if conjunction else None)
 
     # -- leaves
-    def term(self, node: q.Term) -> tuple[str, str]:
+    def term(self, node: q.Term) -> tuple[str, str, str]:
+        """(target, full-text expression, office) of a text, name or number term (the office a number names)."""
         b = self.backend
         kind = q.field_kind(node.field)
         if kind == "number":
-            _office, tokens = t.number_query(node.value, node.prefix)
+            office, tokens = t.number_query(node.value, node.prefix)
             if not tokens:
                 raise q.QueryError(f"'{node.value}' is not a patent number", node.pos)
-            return b.target("number"), b.fts_or([b.fts_token("number", token, prefix=node.prefix) for token in tokens])
+            expr = b.fts_or([b.fts_token("number", token, prefix=node.prefix) for token in tokens])
+            return b.target("number"), expr, office
         if kind == "name":
             runs = t.name_tokens(node.value, query=True)
             if not runs:
@@ -371,12 +372,12 @@ class _Compiler:
                     exprs.append(b.fts_token(node.field, run[0], prefix=prefix))
                 else:
                     exprs.append(b.fts_phrase(node.field, run))
-            return b.target(node.field), b.fts_and(exprs)
+            return b.target(node.field), b.fts_and(exprs), ""
         tokens = t.words(node.value)
         if not tokens:
             raise q.QueryError(f"'{node.value}' has no letters or digits to search for", node.pos)
         if node.phrase and len(tokens) > 1:
-            return b.target(node.field), b.fts_phrase(node.field, tokens)
+            return b.target(node.field), b.fts_phrase(node.field, tokens), ""
         exprs = []
         for i, token in enumerate(tokens):
             prefix = t.is_han(token) and len(token) == 1 and not node.phrase
@@ -385,7 +386,7 @@ class _Compiler:
                 raw = re.findall(r"[^\W_]+", raw)[-1] if re.findall(r"[^\W_]+", raw) else token
                 token, prefix = (token if raw.startswith(token) else raw), True
             exprs.append(b.fts_token(node.field, token, prefix=prefix))
-        return b.target(node.field), b.fts_and(exprs)
+        return b.target(node.field), b.fts_and(exprs), ""
 
     def keyword(self, node: q.Term) -> "_Sql | _Fts":
         b = self.backend
