@@ -1,13 +1,18 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import ValidationError
 
 from ipoffice.regions.services import normalise_code
 
 from .models import LegalStatus, Patent, PatentType
+from .search.services import QueryError, patents_matching
 
 
 class PatentFilterSet(django_filters.FilterSet):
-    """Patents by office, type, status, IPC prefix, region (with everything below it), applicant, dates."""
+    """Patents by a query in the query language (``q``), office, type, status, IPC prefix, region (with everything
+    below it), applicant, dates."""
+
+    q = django_filters.CharFilter(method="filter_query", label=_("query (the search's query language)"))
 
     type = django_filters.ChoiceFilter(field_name="patent_type", choices=PatentType.choices, label=_("type"))
     status = django_filters.ChoiceFilter(field_name="legal_status", choices=LegalStatus.choices,
@@ -20,8 +25,14 @@ class PatentFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Patent
-        fields = ["office", "type", "status", "ipc", "region", "applicant", "family_id", "filed_after",
+        fields = ["q", "office", "type", "status", "ipc", "region", "applicant", "family_id", "filed_after",
                   "filed_before", "is_generated"]
+
+    def filter_query(self, queryset, name, value):
+        try:
+            return patents_matching(value, queryset)
+        except QueryError as error:  # (the query's reason, as the API's 400)
+            raise ValidationError({"q": [str(error)]}) from error
 
     def filter_ipc(self, queryset, name, value):
         prefix = value.replace(" ", "").upper()

@@ -157,6 +157,10 @@ class SearchBackend(ABC):
         """Ids of every patent matching the query tree and the filters, in id order: no page, no score."""
 
     @abstractmethod
+    def matching_ids_sql(self, query_ast, filters=None) -> tuple[str, list]:
+        """(SQL, parameters) of a statement selecting those ids (in no order), for a subquery of the ORM."""
+
+    @abstractmethod
     def clear(self) -> None:
         """Empty the index."""
 
@@ -732,11 +736,15 @@ class SqlBackend(SearchBackend):
         return lambda: self._facet_values(rows(), wanted, total)
 
     def matching_ids(self, query_ast, filters=None) -> list[int]:
+        select, params = self.matching_ids_sql(query_ast, filters)
+        with connection.cursor() as cursor:
+            cursor.execute(f"{select} ORDER BY id", params)
+            return [row[0] for row in cursor.fetchall()]
+
+    def matching_ids_sql(self, query_ast, filters=None) -> tuple[str, list]:
         select, params = self._hits_select(self._compile(_with_filters(query_ast, filters))[1], None,
                                            ids_only=True)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT id FROM ({select}) h ORDER BY id", params)
-            return [row[0] for row in cursor.fetchall()]
+        return f"SELECT id FROM ({select}) h", params
 
     def _hits_select(self, where: _Sql, rank, sample: int = 1, ids_only: bool = False,
                      ids_between: tuple[int, int] | None = None) -> tuple[str, list]:

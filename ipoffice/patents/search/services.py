@@ -3,13 +3,14 @@
 import re
 
 from django.db.models import Prefetch
+from django.db.models.expressions import RawSQL
 from django.urls import NoReverseMatch
 
 from ..models import IPCEntry, LegalStatus, Party, Patent, PatentType
 from .backends import FACETS, SearchResult, get_backend
 from .query import QueryError, field_query, parse
 
-__all__ = ["QueryError", "search_patents", "matching_patent_ids", "result_as_dict", "hit_as_dict"]
+__all__ = ["QueryError", "search_patents", "matching_patent_ids", "patents_matching", "result_as_dict", "hit_as_dict"]
 
 #: The fields of the patents loaded with the hits (others load on access).
 HIT_FIELDS = ("office", "application_number", "application_date", "publication_number", "publication_date",
@@ -51,6 +52,14 @@ def matching_patent_ids(query_text: str, *, filters=None) -> list[int]:
     """Ids of every patent a query matches (no cap), in id order: what a navigation dataset or a watch list holds.
     Raises :class:`QueryError` for a query that cannot be read."""
     return get_backend().matching_ids(parse(query_text), filters=filters)
+
+
+def patents_matching(query_text: str, queryset=None):
+    """The patents (of ``queryset``, else all) that a query matches, as a queryset filtered by a subquery (no
+    cap, no list of ids in Python): for the API's list, which pages, filters and orders them further.
+    Raises :class:`QueryError` for a query that cannot be read."""
+    sql, params = get_backend().matching_ids_sql(parse(query_text))
+    return (Patent.objects.all() if queryset is None else queryset).filter(pk__in=RawSQL(sql, params))
 
 
 def _label_facets(result: SearchResult) -> None:

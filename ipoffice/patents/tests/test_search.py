@@ -743,6 +743,22 @@ class TestSearch:
             assert answer.status_code == 400 and field in answer.json(), bad
         assert "unknown field 'foo'" in client.get("/api/patents/search/", {"q": "foo:bar"}).json()["q"][0]
 
+    def test_api_list_takes_a_query(self, client):
+        """``/api/patents/?q=`` is the query language (as on the entities' list), beside the list's own filters and
+        order; a query that cannot be read, even one read only when compiled (an unknown city), is a 400."""
+        def titles(params):
+            answer = client.get("/api/patents/", params)
+            assert answer.status_code == 200, answer.content
+            return [hit["title"] for hit in answer.json()["results"]]
+
+        assert titles({"q": "无人机", "ordering": "application_date"}) == ["一种无人机的控制系统", "无人机外壳"]
+        assert titles({"q": "无人机", "type": "design"}) == ["无人机外壳"]
+        assert titles({"q": "无人机 NOT type:design"}) == ["一种无人机的控制系统"]
+        assert len(titles({"q": ""})) == len(self.corpus)  # an empty query filters nothing
+        for bad, reason in [("foo:bar", "unknown field 'foo'"), ("city:火星", "unknown city")]:
+            answer = client.get("/api/patents/", {"q": bad})
+            assert answer.status_code == 400 and reason in answer.json()["q"][0], bad
+
 
 @pytest.fixture
 def committed_corpus(django_db_setup, django_db_blocker):
