@@ -3,7 +3,7 @@ import unicodedata
 import pytest
 from pypinyin import Style, lazy_pinyin
 
-from ipoffice.core.text import fold, pinyin, pinyin_and_initials, to_halfwidth, to_simplified
+from ipoffice.core.text import fold, has_han, pinyin, pinyin_and_initials, to_halfwidth, to_simplified
 
 
 @pytest.mark.parametrize("text", [
@@ -28,3 +28,8 @@ def test_initials_are_pypinyins_first_letters_and_the_pinyin_is_pinyin(name):
 
 def test_pinyin_keeps_phrase_readings_and_runs_without_pinyin():
     assert pinyin_and_initials("重庆TCL") == ("chongqingtcl", "cqtcl")
+
+
+def test_has_han_finds_an_ideograph_anywhere_in_both_blocks():
+    assert has_han("Tesla 特斯拉") and has_han("abc㐀") and has_han("一") and has_han("x\u9fff")
+    assert not has_han("Tesla, Inc.") and not has_han("ＡＢＣ①，") and not has_han("") and not has_han("\u4dc0")
