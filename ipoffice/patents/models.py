@@ -32,12 +32,12 @@ class Patent(models.Model):
     office = models.CharField(_("office"), max_length=2)  # CN, US, EP, …; indexed first in patent_office_app
     application_number = models.CharField(_("application number"), max_length=40)
     application_date = models.DateField(_("filing date"), null=True, blank=True, db_index=True)
-    publication_number = models.CharField(_("publication number"), max_length=40, blank=True, db_index=True)
+    publication_number = models.CharField(_("publication number"), max_length=40, blank=True)
     publication_date = models.DateField(_("publication date"), null=True, blank=True)
-    grant_number = models.CharField(_("grant number"), max_length=40, blank=True, db_index=True)
+    grant_number = models.CharField(_("grant number"), max_length=40, blank=True)
     grant_date = models.DateField(_("grant date"), null=True, blank=True)
     kind = models.CharField(_("kind code"), max_length=4, blank=True)
-    patent_type = models.CharField(_("type"), max_length=12, choices=PatentType.choices, db_index=True)
+    patent_type = models.CharField(_("type"), max_length=12, choices=PatentType.choices)
     priority_date = models.DateField(_("earliest priority date"), null=True, blank=True)
     title = models.CharField(_("title"), max_length=1000)
     titles = models.JSONField(_("titles by language"), default=dict, blank=True)
@@ -49,9 +49,8 @@ class Patent(models.Model):
     cpc_main = models.CharField(_("main CPC"), max_length=20, blank=True)
     priorities = models.JSONField(_("priority claims"), default=list, blank=True)
     pct = models.JSONField(_("PCT data"), default=dict, blank=True)
-    family_id = models.CharField(_("family id"), max_length=30, blank=True, db_index=True)
-    legal_status = models.CharField(_("legal status"), max_length=12, choices=LegalStatus.choices, blank=True,
-                                    db_index=True)
+    family_id = models.CharField(_("family id"), max_length=30, blank=True)
+    legal_status = models.CharField(_("legal status"), max_length=12, choices=LegalStatus.choices, blank=True)
     region = models.ForeignKey("regions.Region", verbose_name=_("region of the first applicant"), null=True,
                                blank=True, on_delete=models.SET_NULL, related_name="patents")
     source_file = models.CharField(_("source file"), max_length=500, blank=True)
@@ -66,6 +65,10 @@ class Patent(models.Model):
     class Meta:
         ordering = ["-application_date", "office", "application_number"]
         constraints = [models.UniqueConstraint(fields=["office", "application_number"], name="patent_office_app")]
+        # Plain B-trees where only equality is asked: a ``db_index`` text column also gets a ``_like`` copy on
+        # PostgreSQL (for LIKE 'prefix%'), one more B-tree for every import to keep up (ipc_main keeps its own).
+        indexes = [models.Index(fields=[name], name=f"patent_{name}")
+                   for name in ("publication_number", "grant_number", "patent_type", "family_id", "legal_status")]
         permissions = [("export_patents", _("Can export search results without a row cap"))]
         verbose_name = _("patent")
         verbose_name_plural = _("patents")
@@ -152,7 +155,7 @@ class Citation(models.Model):
     patent = models.ForeignKey(Patent, on_delete=models.CASCADE, related_name="citations")
     sequence = models.PositiveSmallIntegerField(default=0)
     cited_office = models.CharField(max_length=2, blank=True)
-    cited_number = models.CharField(max_length=40, blank=True, db_index=True)
+    cited_number = models.CharField(max_length=40, blank=True)
     cited_kind = models.CharField(max_length=4, blank=True)
     cited_date = models.DateField(null=True, blank=True)
     non_patent = models.TextField(blank=True)  # the text of a non-patent citation
@@ -161,6 +164,7 @@ class Citation(models.Model):
 
     class Meta:
         ordering = ["patent", "sequence"]
+        indexes = [models.Index(fields=["cited_number"], name="citation_cited_number")]  # (no _like copy)
         verbose_name = _("citation")
         verbose_name_plural = _("citations")
 
@@ -174,12 +178,13 @@ class LegalEvent(models.Model):
 
     patent = models.ForeignKey(Patent, on_delete=models.CASCADE, related_name="legal_events")
     date = models.DateField(_("date"), db_index=True)
-    code = models.CharField(_("code"), max_length=10, db_index=True)
+    code = models.CharField(_("code"), max_length=10)
     description = models.CharField(_("description"), max_length=300, blank=True)
     details = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["patent", "date", "code"]
+        indexes = [models.Index(fields=["code"], name="legalevent_code")]  # (no _like copy)
         verbose_name = _("legal event")
         verbose_name_plural = _("legal events")
 

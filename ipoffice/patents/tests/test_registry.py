@@ -152,3 +152,41 @@ def test_patent_api(client, patent):
     assert detail["classifications"][0]["symbol"] == "B64C39/02"
     assert client.get("/api/patents/?filed_after=not-a-date").status_code == 400
     assert client.post("/api/patents/", {}).status_code in (401, 403, 405)
+
+
+@pytest.mark.django_db
+def test_like_copies_only_where_prefixes_are_asked():
+    """PostgreSQL: migration 0013 drops Django's ``_like`` B-trees of the columns only looked up by equality (one
+    index less each for an import to keep up) and keeps those of ``ipc_main`` and ``symbol``; back and forth, the
+    indexes are those Django's own operations would give."""
+    import importlib
+
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's _like indexes")
+    tables = "'patents_patent', 'patents_citation', 'patents_legalevent', 'patents_classification', " \
+             "'patents_historicalpatent'"
+    query = f"SELECT indexname FROM pg_indexes WHERE tablename IN ({tables}) ORDER BY 1"
+    with connection.cursor() as cursor:
+        cursor.execute(query)
+        now = [row[0] for row in cursor.fetchall()]
+        assert [name for name in now if name.endswith("_like")] == [
+            "patents_classification_symbol_a42d49ec_like", "patents_historicalpatent_ipc_main_1abc3f3c_like",
+            "patents_patent_ipc_main_2fa47006_like"]
+        assert {"patent_publication_number", "patent_legal_status", "citation_cited_number", "legalevent_code"} \
+            <= set(now)
+        migration = importlib.import_module("ipoffice.patents.migrations.0013_plain_indexes_without_like")
+        apps = MigrationExecutor(connection).loader.project_state(("patents", "0013_plain_indexes_without_like")).apps
+        with connection.schema_editor(atomic=False) as editor:
+            migration.backward(apps, editor)
+        cursor.execute(query)
+        before = {row[0] for row in cursor.fetchall()}
+        assert {"patents_patent_publication_number_9ac6b731", "patents_patent_publication_number_9ac6b731_like",
+                "patents_legalevent_code_af04cbda_like", "patents_historicalpatent_family_id_1324b49a"} <= before
+        assert not before & {"patent_publication_number", "legalevent_code"}
+        with connection.schema_editor(atomic=False) as editor:
+            migration.forward(apps, editor)
+        cursor.execute(query)
+        assert [row[0] for row in cursor.fetchall()] == now

@@ -158,8 +158,8 @@ class TestAnalyser:
         """PostgreSQL's vectors: positions from 2 with a gap between streams, each stream's weight, the separator
         taking a position only, quotes escaped, at most 255 positions a lexeme, none past 16383."""
         literal = backends.tsvector_literal
-        assert literal([(["电池", "正极", "电池"], "A"), (["o'k", analyser.SEP, "正极"], "B"), ([], "C"), (["x"], "")]) \
-            == "'电池':2A,4A '正极':3A,8B 'o''k':6B 'x':11"
+        streams = [(["电池", "正极", "电池"], "A"), (["o'k", analyser.SEP, "正极"], "B"), ([], "C"), (["x"], "")]
+        assert literal(streams) == "'电池':2A,4A '正极':3A,8B 'o''k':6B 'x':11"
         assert literal([(["a\\b"], "C")]) == "'a\\\\b':2C"
         assert literal([(["y"] * 300, "A")]) == "'y':" + ",".join(f"{pos}A" for pos in range(2, 257))
         assert literal([(["a"] * 20000 + ["b"], "D")]).endswith(" 'b':16383D")
