@@ -16,6 +16,7 @@ from django.db import connection
 from ipoffice.core.bulk import insert_objects, insert_rows
 from ipoffice.core.importing import Counts, Registry, expand_paths, record_hash
 from ipoffice.core.importing import import_file as run_import
+from ipoffice.core.text import has_han
 from ipoffice.entities.services import MatchRequest, match_entities
 from ipoffice.regions.models import Region
 from ipoffice.regions.services import resolve_addresses
@@ -90,7 +91,7 @@ class EntityResolver:
 
 
 def _looks_chinese_address(party: Party) -> bool:
-    return party.country in ("", "CN") and any("\u4e00" <= ch <= "\u9fff" for ch in party.address)
+    return party.country in ("", "CN") and has_han(party.address)
 
 
 class _PartyRow:

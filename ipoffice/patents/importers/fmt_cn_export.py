@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ipoffice.core.errors import DataError
+from ipoffice.core.text import has_han
 
 from .base import (
     HEAD_BYTES,
@@ -255,7 +256,7 @@ class CNExportParser(Parser):
     @staticmethod
     def _parties(v: dict) -> list[ParsedParty]:
         code = _text(v.get("国省代码")).upper()
-        country = code if _COUNTRY.fullmatch(code) else "CN" if code.isdigit() or _han(code) else ""
+        country = code if _COUNTRY.fullmatch(code) else "CN" if code.isdigit() or has_han(code) else ""
         applicants = _split(v.get("申请人"))
         parties = [ParsedParty(name, "applicant", _text(v.get("申请人地址")) if i == 0 else "", country)
                    for i, name in enumerate(applicants)]
@@ -317,10 +318,6 @@ def _text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return " ".join(str(value).split())
-
-
-def _han(text: str) -> bool:
-    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
 _SHEET_PARTS = (b"xl/sharedStrings.xml", b"xl/worksheets/sheet1.xml")
