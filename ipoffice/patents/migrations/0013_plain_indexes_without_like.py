@@ -33,23 +33,21 @@ RENAMED = {
 
 
 def _indexes(apps, schema_editor):
-    """(table, column, Django's name of its db_index index, the name now) of every index renamed; and of the
-    history table's, with None as the name now."""
-    name = schema_editor._create_index_name  # (the name Django gave a db_index index)
-    found = []
-    for model, columns in RENAMED.items():
-        table = apps.get_model("patents", model)._meta.db_table
-        found += [(table, column, name(table, [column]), new) for column, new in columns]
-    table = apps.get_model("patents", "historicalpatent")._meta.db_table
-    return found + [(table, column, name(table, [column]), None) for column, _field in PATENT_FIELDS]
+    """(table, column, Django's name of its db_index index, of its ``_like`` copy, the name now) of every index
+    renamed; and of the history table's, with None as the name now."""
+    name = schema_editor._create_index_name  # (the names Django gave a db_index index and its copy)
+    tables = {model: apps.get_model("patents", model)._meta.db_table for model in (*RENAMED, "historicalpatent")}
+    found = [(tables[model], column, new) for model, columns in RENAMED.items() for column, new in columns]
+    found += [(tables["historicalpatent"], column, None) for column, _field in PATENT_FIELDS]
+    return [(table, column, name(table, [column]), name(table, [column], suffix="_like"), new)
+            for table, column, new in found]
 
 
 def forward(apps, schema_editor):
     postgres = schema_editor.connection.vendor == "postgresql"
-    like = schema_editor._create_index_name
-    for table, column, old, new in _indexes(apps, schema_editor):
+    for table, column, old, like, new in _indexes(apps, schema_editor):
         if postgres:
-            schema_editor.execute(f'DROP INDEX IF EXISTS "{like(table, [column], suffix="_like")}"')
+            schema_editor.execute(f'DROP INDEX IF EXISTS "{like}"')
         if postgres and new:
             schema_editor.execute(f'ALTER INDEX IF EXISTS "{old}" RENAME TO "{new}"')
             continue
@@ -60,8 +58,7 @@ def forward(apps, schema_editor):
 
 def backward(apps, schema_editor):
     postgres = schema_editor.connection.vendor == "postgresql"
-    like = schema_editor._create_index_name
-    for table, column, old, new in _indexes(apps, schema_editor):
+    for table, column, old, like, new in _indexes(apps, schema_editor):
         if postgres and new:
             schema_editor.execute(f'ALTER INDEX IF EXISTS "{new}" RENAME TO "{old}"')
         else:
@@ -69,8 +66,7 @@ def backward(apps, schema_editor):
                 schema_editor.execute(f'DROP INDEX IF EXISTS "{new}"')
             schema_editor.execute(f'CREATE INDEX "{old}" ON "{table}" ("{column}")')
         if postgres:
-            schema_editor.execute(f'CREATE INDEX "{like(table, [column], suffix="_like")}" ON "{table}" '
-                                  f'("{column}" varchar_pattern_ops)')
+            schema_editor.execute(f'CREATE INDEX "{like}" ON "{table}" ("{column}" varchar_pattern_ops)')
 
 
 def _unindexed(model, name, **kwargs):
@@ -81,7 +77,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("patents", "0012_search_doc_filters_in_row"),
-        ("regions", "0001_initial"),
     ]
 
     operations = [
